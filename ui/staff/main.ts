@@ -1,0 +1,2 @@
+import { h, render } from "preact";
+render(h("p", null, "Guichet"), document.getElementById("app")!);
