@@ -13,6 +13,7 @@ import { buildApp } from "./app";
 import { HttpService } from "./core/http/server";
 import { buildUiAssets, type UiAssets } from "./core/http/ui";
 import { WIRING } from "./modules";
+import { DAEMONS } from "./net";
 import { coreServices } from "./core/services";
 
 export interface Running {
@@ -33,10 +34,16 @@ export async function start(config: Config, opts: { uiAssets?: UiAssets; log?: L
   const services = new ServiceManager(log);
   const ui = opts.uiAssets ?? (await buildUiAssets());
   const extra = coreServices(deps, services);
-  const app = buildApp(deps, { ui, services: () => services.statuses(), extra: extra.routes });
+  const daemonRoutes = DAEMONS.flatMap((d) => (d.routes ? [d.routes(deps)] : []));
+  const app = buildApp(deps, { ui, services: () => services.statuses(), extra: [...extra.routes, ...daemonRoutes] });
   const http = new HttpService(app, config.httpHost, config.httpPort);
   services.add(http, { required: true });
   for (const s of extra.services) services.add(s.service, { disabled: s.disabled });
+  for (const d of DAEMONS) {
+    const svc = d.service(deps);
+    // A daemon switched off (port 0) is listed as disabled and never stops the rest from starting.
+    services.add(svc ?? { name: d.name, start() {}, stop() {} }, { disabled: !svc });
+  }
   for (const w of WIRING) for (const s of w.services?.(deps) ?? []) services.add(s);
   await services.startAll();
   log.info(`Guichet ${pkg.version} prêt sur ${http.url}`, { données: config.dataDir });
