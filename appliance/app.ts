@@ -10,6 +10,7 @@ import { systemRoutes } from "./core/system/routes";
 import { uiRoutes, type UiAssets } from "./core/http/ui";
 import type { ServiceStatus } from "./core/service";
 import { WIRING } from "./modules";
+import { DAEMONS } from "./net";
 
 export interface AppOptions {
   ui?: UiAssets;
@@ -62,6 +63,7 @@ export function buildApp(deps: Deps, opts: AppOptions = {}) {
     .use(authRoutes(deps))
     .use(orgRoutes(deps))
     .use(auditRoutes(deps));
+  for (const d of DAEMONS) if (d.routes) app = app.use(d.routes(deps)) as any;
   for (const m of WIRING) if (m.routes) app = app.use(m.routes(deps)) as any;
   for (const x of opts.extra ?? []) app = app.use(x) as any;
   if (opts.ui) app = app.use(uiRoutes(opts.ui)) as any;

@@ -34,9 +34,8 @@ export async function start(config: Config, opts: { uiAssets?: UiAssets; log?: L
   const services = new ServiceManager(log);
   const ui = opts.uiAssets ?? (await buildUiAssets());
   const extra = coreServices(deps, services);
-  const daemonRoutes = DAEMONS.flatMap((d) => (d.routes ? [d.routes(deps)] : []));
-  const app = buildApp(deps, { ui, services: () => services.statuses(), extra: [...extra.routes, ...daemonRoutes] });
-  const http = new HttpService(app, config.httpHost, config.httpPort);
+  const app = buildApp(deps, { ui, services: () => services.statuses(), extra: extra.routes });
+  const http = new HttpService(app, config.httpHost, config.httpPort, config.tlsCert && config.tlsKey ? { cert: config.tlsCert, key: config.tlsKey, port: config.httpsPort } : null);
   services.add(http, { required: true });
   for (const s of extra.services) services.add(s.service, { disabled: s.disabled });
   for (const d of DAEMONS) {
