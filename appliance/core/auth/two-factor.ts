@@ -6,7 +6,7 @@ import type { Deps } from "../context";
 import { withTransaction } from "../db/client";
 import { audit } from "../audit/service";
 import { Conflict, Invalid, NotFound } from "../errors";
-import { hashPassword, randomToken, verifyPassword } from "./crypto";
+import { randomToken, sha256, verifyPassword } from "./crypto";
 import { newTotpSecret, otpauthUri, verifyTotp } from "./totp";
 
 function who(userId: string, label: string, ip: string | null) {
@@ -34,7 +34,8 @@ export async function enableTotp(deps: Deps, userId: string, code: string, ip: s
   if (!verifyTotp(u.totpPendingSecret, code.replace(/\s/g, ""), deps.clock.now()))
     throw new Invalid("Code incorrect : vérifiez l'heure de votre téléphone et saisissez le code affiché.", { code: "Code incorrect." });
   const codes = Array.from({ length: 10 }, () => randomToken(8).toLowerCase().replace(/[^a-z0-9]/g, "").slice(0, 10).padEnd(10, "x"));
-  const hashes = await Promise.all(codes.map((c) => hashPassword(c)));
+  // Recovery codes are random (≈50 bits), not chosen by people: a plain SHA-256 is enough and keeps login fast.
+  const hashes = codes.map((c) => sha256(c));
   withTransaction(deps.db, (tx) => {
     tx.update(users).set({ totpSecret: u.totpPendingSecret, totpPendingSecret: null, recoveryCodes: JSON.stringify(hashes), updatedAt: deps.clock.now().toISOString() }).where(eq(users.id, userId)).run();
     audit(tx, { ...who(userId, u.email, ip), clock: deps.clock }, { action: "auth.totp_enabled", entity: "user", entityId: userId });
