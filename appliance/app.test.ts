@@ -4,9 +4,12 @@ import { expect, test } from "bun:test";
 import { buildApp } from "./app";
 import { testDeps } from "./test/harness";
 import { isPublic } from "./core/http/auth-plugin";
+import { coreServices } from "./core/services";
 
 test("chaque route /api non publique refuse un appel anonyme (401)", async () => {
-  const app = buildApp(testDeps());
+  const deps = testDeps();
+  // Same route sets as main.ts: core, platform services, daemons and modules.
+  const app = buildApp(deps, { extra: coreServices(deps).routes });
   const routes = app.routes.filter((r) => r.path.startsWith("/api/") && r.method !== "WS" && !isPublic(r.method, r.path.replace(/:[^/]+/g, "x")));
   expect(routes.length).toBeGreaterThan(15);
   const failures: string[] = [];

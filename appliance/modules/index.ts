@@ -10,7 +10,12 @@ export interface ModuleWiring {
   routes?: (deps: Deps) => Elysia<any, any, any, any, any, any, any>;
   /** Timers and daemons the module runs (started by main.ts after the HTTP server). */
   services?: (deps: Deps) => Service[];
+  /** Periodic jobs (reminders, purges), run by the core job scheduler. */
+  jobs?: (deps: Deps) => import("../core/jobs/scheduler").JobDef[];
+  /** Dashboard cards, computed with the viewer's Ctx (show only what that viewer may see). */
+  dashboard?: (ctx: import("../core/context").Ctx) => import("../core/dashboard/service").DashboardCard[] | Promise<import("../core/dashboard/service").DashboardCard[]>;
 }
 
 /** Wiring of each module; order is the navigation order. */
-export const WIRING: ModuleWiring[] = [];
+export const WIRING: ModuleWiring[] = [
+];

@@ -5,7 +5,7 @@ import { silentLogger } from "../core/log";
 import { EventBus } from "../core/notify/bus";
 import { DEV_DEFAULTS } from "../core/config";
 import type { Deps } from "../core/context";
-import { buildApp } from "../app";
+import { buildApp, type AppOptions } from "../app";
 import { loginLimiter } from "../core/auth/rate-limit";
 
 export const BASE = "http://guichet.test";
@@ -66,10 +66,10 @@ export class Client {
 export const ADMIN = { name: "Alice Martin", email: "alice@mairie.test", password: "correct horse battery" };
 
 /** Fresh app with setup done: returns the owner's client and the organisation id. */
-export async function setupApp() {
+export async function setupApp(opts: { extra?: (deps: Deps) => AppOptions["extra"] } = {}) {
   loginLimiter.reset();
   const deps = testDeps();
-  const app = buildApp(deps);
+  const app = buildApp(deps, { extra: opts.extra?.(deps) });
   const owner = new Client(app);
   const r = await owner.post("/api/setup", { organisation: { name: "Mairie de Testville", siret: "21470001600014" }, admin: ADMIN });
   if (r.status !== 200) throw new Error("setup failed: " + JSON.stringify(r.body));

@@ -26,5 +26,30 @@ export function queueMail(tx: Db, clock: Clock, m: MailInput) {
   tx.insert(mailOutbox)
     .values({ id, orgId: m.orgId ?? null, to: m.to, subject: m.subject, text: m.text, html: m.html ?? null, status: "pending", attempts: 0, nextAttemptAt: now, createdAt: now, updatedAt: now })
     .run();
+  signalQueued(tx);
   return id;
+}
+
+// Senders waiting on each database: woken after the caller's (synchronous) transaction has finished.
+const waiting = new WeakMap<object, Set<() => void>>();
+
+/** Calls `fn` soon after any mail is queued on `db` (once the queuing transaction is over); returns an unsubscribe. */
+export function onMailQueued(db: Db, fn: () => void) {
+  let set = waiting.get(db.$client);
+  if (!set) waiting.set(db.$client, (set = new Set()));
+  set.add(fn);
+  return () => void set.delete(fn);
+}
+
+const signalled = new WeakSet<object>();
+
+function signalQueued(db: Db) {
+  const set = waiting.get(db.$client);
+  if (!set?.size || signalled.has(db.$client)) return;
+  signalled.add(db.$client); // one wake-up for a whole batch queued in one transaction
+  // A timer, not a microtask: by then withTransaction has committed (or rolled back, and the sender finds nothing).
+  setTimeout(() => {
+    signalled.delete(db.$client);
+    for (const fn of set) fn();
+  }, 0);
 }

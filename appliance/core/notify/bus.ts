@@ -10,11 +10,16 @@ export interface LiveEvent {
 
 type Listener = (e: LiveEvent) => void;
 
+/** Publish/subscribe within the process; listeners filter by organisation and user themselves. */
 export class EventBus {
   private listeners = new Set<Listener>();
   subscribe(fn: Listener) {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
+  }
+  /** Number of listeners (open live sockets and in-process subscribers). */
+  get size() {
+    return this.listeners.size;
   }
   publish(e: LiveEvent) {
     for (const fn of this.listeners) {
