@@ -7,12 +7,19 @@ export interface Config {
   dataDir: string;
   httpHost: string;
   httpPort: number;
+  /** HTTPS port, used when tlsCert + tlsKey are set; httpPort then only redirects to it. */
+  httpsPort: number;
+  /** PEM certificate and key files; both set switch HTTPS on (the appliance image generates them on first boot). */
+  tlsCert: string | null;
+  tlsKey: string | null;
   /** 0 switches the daemon off. */
   dnsPort: number;
   tftpPort: number;
   mqttPort: number;
   /** Interface name for proxy-DHCP, or null (off). */
   pxe: string | null;
+  /** IPv4 address proxy-DHCP announces, needed only when the PXE interface has several. */
+  pxeAddress: string | null;
   /** smtp://user:pass@host:port, or null: mails stay queued. */
   smtpUrl: string | null;
   mailFrom: string;
@@ -30,10 +37,14 @@ const KEYS = {
   dataDir: "GUICHET_DATA_DIR",
   httpHost: "GUICHET_HTTP_HOST",
   httpPort: "GUICHET_HTTP_PORT",
+  httpsPort: "GUICHET_HTTPS_PORT",
+  tlsCert: "GUICHET_TLS_CERT",
+  tlsKey: "GUICHET_TLS_KEY",
   dnsPort: "GUICHET_DNS_PORT",
   tftpPort: "GUICHET_TFTP_PORT",
   mqttPort: "GUICHET_MQTT_PORT",
   pxe: "GUICHET_PXE",
+  pxeAddress: "GUICHET_PXE_ADDRESS",
   smtpUrl: "GUICHET_SMTP_URL",
   mailFrom: "GUICHET_MAIL_FROM",
   publicUrl: "GUICHET_PUBLIC_URL",
@@ -45,10 +56,14 @@ export const DEV_DEFAULTS: Config = {
   dataDir: "./data",
   httpHost: "0.0.0.0",
   httpPort: 8080,
+  httpsPort: 8443,
+  tlsCert: null,
+  tlsKey: null,
   dnsPort: 5353,
   tftpPort: 6969,
   mqttPort: 1883,
   pxe: null,
+  pxeAddress: null,
   smtpUrl: null,
   mailFrom: "Guichet <guichet@localhost>",
   publicUrl: null,
@@ -99,9 +114,21 @@ export function loadConfig(env: Source = process.env): Config {
   c.dataDir = resolve(c.dataDir);
   const host = get("httpHost");
   if (host !== undefined) c.httpHost = host;
-  for (const k of ["httpPort", "dnsPort", "tftpPort", "mqttPort"] as const) {
+  for (const k of ["httpPort", "httpsPort", "dnsPort", "tftpPort", "mqttPort"] as const) {
     const raw = get(k);
     if (raw !== undefined && raw !== "") (c as any)[k] = port(k, raw);
+  }
+  // HTTPS needs both files; one without the other is a mistake worth stopping for.
+  const cert = get("tlsCert")?.trim() || null;
+  const key = get("tlsKey")?.trim() || null;
+  if (cert || key) {
+    if (!cert) throw new ConfigError(`${KEYS.tlsCert} manquant : ${KEYS.tlsKey} est donné, le certificat (fichier PEM) doit l'être aussi.`);
+    if (!key) throw new ConfigError(`${KEYS.tlsKey} manquant : ${KEYS.tlsCert} est donné, la clé privée (fichier PEM) doit l'être aussi.`);
+    for (const [k, f] of [["tlsCert", cert], ["tlsKey", key]] as const) {
+      if (!existsSync(f)) throw new ConfigError(`${KEYS[k]}=${f} : fichier introuvable.`);
+    }
+    c.tlsCert = resolve(cert);
+    c.tlsKey = resolve(key);
   }
   const pxe = get("pxe");
   if (pxe !== undefined) {
@@ -109,6 +136,11 @@ export function loadConfig(env: Source = process.env): Config {
     if (v === "" || v === "off" || v === "0" || v === "false") c.pxe = null;
     else if (/^[a-zA-Z0-9_.:-]{1,15}$/.test(v)) c.pxe = v;
     else throw new ConfigError(`${KEYS.pxe}="${pxe}" : nom d'interface réseau attendu (ex. eth0), ou « off ».`);
+  }
+  const pxeAddress = get("pxeAddress")?.trim();
+  if (pxeAddress) {
+    if (!/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(pxeAddress)) throw new ConfigError(`${KEYS.pxeAddress}="${pxeAddress}" : adresse IPv4 attendue (ex. 192.168.1.10).`);
+    c.pxeAddress = pxeAddress;
   }
   const smtp = get("smtpUrl");
   if (smtp) {
