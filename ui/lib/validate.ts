@@ -1,0 +1,33 @@
+/** Client-side checks that mirror the server's, so mistakes show before a round trip (the server still decides). */
+import { t } from "./i18n";
+
+/** Same shape as the server's e-mail check. */
+export function isEmail(s: string) {
+  return s.length <= 254 && /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(s.trim());
+}
+
+/** SIRET: 14 digits with a valid Luhn key (La Poste's establishments use their own rule). */
+export function isSiret(raw: string) {
+  const s = raw.replace(/\s/g, "");
+  if (!/^\d{14}$/.test(s)) return false;
+  if (s.startsWith("356000000")) return [...s].reduce((a, c) => a + Number(c), 0) % 5 === 0;
+  let sum = 0;
+  for (let i = 0; i < 14; i++) {
+    let d = Number(s[13 - i]);
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/** Error text for a new password and its confirmation, or null when both are acceptable. */
+export function passwordProblem(pw: string, confirm: string): { field: "password" | "confirm"; message: string } | null {
+  if (pw.length < 10) return { field: "password", message: t("10 caractères minimum.") };
+  if (pw.length > 256) return { field: "password", message: t("256 caractères maximum.") };
+  if (/^(.)\1+$/.test(pw)) return { field: "password", message: t("Mot de passe trop simple.") };
+  if (pw !== confirm) return { field: "confirm", message: t("Les deux mots de passe ne sont pas identiques.") };
+  return null;
+}
