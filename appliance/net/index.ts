@@ -2,6 +2,7 @@
 import type { Elysia } from "elysia";
 import type { Deps } from "../core/context";
 import type { Service } from "../core/service";
+import { pxeDaemon, tftpDaemon } from "./netboot/wiring";
 
 export interface DaemonWiring {
   name: string;
@@ -12,4 +13,7 @@ export interface DaemonWiring {
 }
 
 /** Started in this order after the HTTP server, stopped in reverse. */
-export const DAEMONS: DaemonWiring[] = [];
+export const DAEMONS: DaemonWiring[] = [
+  tftpDaemon,
+  pxeDaemon,
+];

@@ -8,7 +8,6 @@
  *          { path: "/epn/sessions/:id", view: EpnSession },            // params arrive as props.params
  *        ] };
  *        export default epn;
- *   2. add `import epn from "./epn";` below and `epn,` to UI_MODULES.
  *
  * `name` must match the server's module name (appliance/modules/catalog.ts): the navigation shows a
  * module only when the current organisation has it in `organisations[].modules` (see `isEnabled`).
@@ -45,10 +44,10 @@ export interface UiModule {
   enabled?: (org: OrgMembership) => boolean;
 }
 
-// One import per module, e.g.: import epn from "./epn";
+import netboot from "./netboot";
 
 /** The list the navigation and the router read. Add one line per module. */
-export const UI_MODULES: UiModule[] = [];
+export const UI_MODULES: UiModule[] = [netboot];
 
 /** Whether the module is usable in this organisation. */
 export function isEnabled(m: UiModule, org: OrgMembership | null) {

@@ -19,6 +19,14 @@ export function redirectToHttps(req: Request, httpsPort: number): Response {
   return new Response(null, { status: 308, headers: { location: `https://${host}${port}${url.pathname}${url.search}` } });
 }
 
+/** Paths still answered on the plain HTTP port when HTTPS is on (network boot: iPXE ROMs speak no HTTPS); modules add theirs. */
+export const PLAIN_HTTP_PATHS: RegExp[] = [];
+
+function servedOverPlainHttp(req: Request) {
+  const path = new URL(req.url).pathname;
+  return PLAIN_HTTP_PATHS.some((re) => re.test(path));
+}
+
 export class HttpService implements Service {
   readonly name = "http";
   private redirect: Server<unknown> | null = null;
@@ -35,7 +43,7 @@ export class HttpService implements Service {
     }
     this.app.listen({ hostname: this.host, port: this.tls.port, tls: { cert: Bun.file(this.tls.cert), key: Bun.file(this.tls.key) } });
     const httpsPort = this.app.server!.port!;
-    this.redirect = Bun.serve({ hostname: this.host, port: this.port, fetch: (req) => redirectToHttps(req, httpsPort) });
+    this.redirect = Bun.serve({ hostname: this.host, port: this.port, fetch: (req) => (servedOverPlainHttp(req) ? this.app.handle(req) : redirectToHttps(req, httpsPort)) });
   }
   /** Address actually bound (port 0 picks a free one). */
   get url() {
