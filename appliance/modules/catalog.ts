@@ -5,4 +5,4 @@ export interface ModuleInfo {
 }
 
 /** Add a module here and in ./index.ts (its routes and services). */
-export const MODULES: ModuleInfo[] = [];
+export const MODULES: ModuleInfo[] = [{ name: "epn", label: "Espace public numérique" }];

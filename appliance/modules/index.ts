@@ -2,6 +2,9 @@
 import type { Elysia } from "elysia";
 import type { Deps } from "../core/context";
 import type { Service } from "../core/service";
+import { epnRoutes } from "./epn/routes";
+import { epnJobs } from "./epn/jobs";
+import { epnCards } from "./epn/dashboard";
 export { MODULES } from "./catalog";
 
 export interface ModuleWiring {
@@ -18,4 +21,5 @@ export interface ModuleWiring {
 
 /** Wiring of each module; order is the navigation order. */
 export const WIRING: ModuleWiring[] = [
+  { name: "epn", routes: epnRoutes, jobs: epnJobs, dashboard: epnCards },
 ];

@@ -2,7 +2,10 @@
 import type { Elysia } from "elysia";
 import type { Deps } from "../core/context";
 import type { Service } from "../core/service";
+import { DnsService } from "./dns/daemon";
+import { dnsRoutes } from "./dns/routes";
 import { pxeDaemon, tftpDaemon } from "./netboot/wiring";
+import { mqttDaemon } from "./mqtt";
 
 export interface DaemonWiring {
   name: string;
@@ -14,6 +17,8 @@ export interface DaemonWiring {
 
 /** Started in this order after the HTTP server, stopped in reverse. */
 export const DAEMONS: DaemonWiring[] = [
+  { name: "dns", service: (deps) => (deps.config.dnsPort ? new DnsService(deps) : null), routes: (deps) => dnsRoutes(deps) },
   tftpDaemon,
   pxeDaemon,
+  mqttDaemon,
 ];

@@ -8,6 +8,7 @@
  *          { path: "/epn/sessions/:id", view: EpnSession },            // params arrive as props.params
  *        ] };
  *        export default epn;
+ *   2. add `import epn from "./epn";` below and `epn,` to UI_MODULES.
  *
  * `name` must match the server's module name (appliance/modules/catalog.ts): the navigation shows a
  * module only when the current organisation has it in `organisations[].modules` (see `isEnabled`).
@@ -44,10 +45,13 @@ export interface UiModule {
   enabled?: (org: OrgMembership) => boolean;
 }
 
+// One import per module, e.g.: import epn from "./epn";
+import epn from "./epn";
 import netboot from "./netboot";
+import dns from "./dns";
 
 /** The list the navigation and the router read. Add one line per module. */
-export const UI_MODULES: UiModule[] = [netboot];
+export const UI_MODULES: UiModule[] = [epn, netboot, dns];
 
 /** Whether the module is usable in this organisation. */
 export function isEnabled(m: UiModule, org: OrgMembership | null) {

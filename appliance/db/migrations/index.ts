@@ -2,9 +2,9 @@
 /** One migration: its drizzle-kit tag and SQL (statements split by drizzle's breakpoint marker). */
 export interface Migration { tag: string; sql: string }
 
-import m0 from "./0000_good_whizzer.sql" with { type: "text" };
+import m0 from "./0000_chemical_logan.sql" with { type: "text" };
 
 /** In journal order. */
 export const migrations: Migration[] = [
-  { tag: "0000_good_whizzer", sql: m0 },
+  { tag: "0000_chemical_logan", sql: m0 },
 ];

@@ -319,17 +319,6 @@ CREATE TABLE `epn_rooms` (
 );
 --> statement-breakpoint
 CREATE INDEX `epn_rooms_org` ON `epn_rooms` (`org_id`);--> statement-breakpoint
-CREATE TABLE `epn_session_events` (
-	`id` text PRIMARY KEY NOT NULL,
-	`org_id` text NOT NULL,
-	`session_id` text NOT NULL,
-	`type` text NOT NULL,
-	`at` text NOT NULL,
-	`actor_label` text NOT NULL,
-	`data` text DEFAULT '{}' NOT NULL
-);
---> statement-breakpoint
-CREATE INDEX `epn_se_session` ON `epn_session_events` (`session_id`,`at`);--> statement-breakpoint
 CREATE TABLE `epn_sessions` (
 	`id` text PRIMARY KEY NOT NULL,
 	`org_id` text NOT NULL,
@@ -356,11 +345,11 @@ CREATE TABLE `epn_sessions` (
 	`updated_at` text NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX `epn_sessions_ws` ON `epn_sessions` (`workstation_id`,`ended_at`);--> statement-breakpoint
-CREATE INDEX `epn_sessions_holder` ON `epn_sessions` (`org_id`,`holder`,`local_day`,`used_seconds`);--> statement-breakpoint
-CREATE INDEX `epn_sessions_holder_open` ON `epn_sessions` (`holder`,`ended_at`);--> statement-breakpoint
+CREATE INDEX `epn_sessions_ws_open` ON `epn_sessions` (`workstation_id`,`ended_at`) WHERE "epn_sessions"."ended_at" IS NULL;--> statement-breakpoint
+CREATE INDEX `epn_sessions_holder_open` ON `epn_sessions` (`holder`,`ended_at`) WHERE "epn_sessions"."ended_at" IS NULL;--> statement-breakpoint
+CREATE INDEX `epn_sessions_org_open` ON `epn_sessions` (`org_id`,`ended_at`,`ends_at`) WHERE "epn_sessions"."ended_at" IS NULL;--> statement-breakpoint
+CREATE INDEX `epn_sessions_holder` ON `epn_sessions` (`org_id`,`holder`,`local_day`);--> statement-breakpoint
 CREATE INDEX `epn_sessions_day` ON `epn_sessions` (`org_id`,`local_day`);--> statement-breakpoint
-CREATE INDEX `epn_sessions_open` ON `epn_sessions` (`org_id`,`ended_at`,`ends_at`);--> statement-breakpoint
 CREATE TABLE `epn_texts` (
 	`id` text PRIMARY KEY NOT NULL,
 	`org_id` text NOT NULL,

@@ -1,0 +1,268 @@
+/**
+ * The listening side: UDP through Bun.udpSocket, TCP through Bun.listen (RFC 7766: length-prefixed,
+ * pipelined, answered as they complete, idle timeout, bounded connections). A per-client token bucket drops
+ * floods; every failure is counted and logged at a bounded rate, never thrown at the event loop.
+ */
+import type { Socket, TCPSocketListener, udp } from "bun";
+import type { Logger } from "../../core/log";
+import type { Resolver } from "./resolver";
+
+const MAX_TCP_CONNECTIONS = 512;
+const MAX_PENDING_PER_CONNECTION = 128;
+const TCP_IDLE_SECONDS = 10;
+
+/** At most one log line per key and interval; the rest is counted and reported with the next line. */
+export class RateLimitedLog {
+  private last = new Map<string, { at: number; suppressed: number }>();
+  constructor(
+    private log: Logger,
+    private intervalMs = 10_000,
+  ) {}
+  warn(key: string, msg: string, data: Record<string, unknown> = {}) {
+    const now = Date.now();
+    const s = this.last.get(key);
+    if (s && now - s.at < this.intervalMs) {
+      s.suppressed++;
+      return;
+    }
+    this.log.warn(msg, s?.suppressed ? { ...data, "messages semblables ignorés": s.suppressed } : data);
+    if (this.last.size > 1000) this.last.clear();
+    this.last.set(key, { at: now, suppressed: 0 });
+  }
+}
+
+/** Token bucket per client address: `rate` queries per second, bursts up to twice that. */
+export class ClientLimiter {
+  private buckets = new Map<string, { tokens: number; at: number }>();
+  constructor(public rate: () => number) {}
+  allow(ip: string): boolean {
+    const rate = this.rate();
+    if (!rate) return true;
+    const now = performance.now();
+    let b = this.buckets.get(ip);
+    if (!b) {
+      // A flood of spoofed sources must not grow this map without bound.
+      if (this.buckets.size >= 100_000) this.buckets.clear();
+      this.buckets.set(ip, (b = { tokens: rate * 2, at: now }));
+    } else {
+      b.tokens = Math.min(rate * 2, b.tokens + ((now - b.at) / 1000) * rate);
+      b.at = now;
+    }
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
+  }
+}
+
+interface Conn {
+  buf: Uint8Array;
+  pending: number;
+  out: Uint8Array[];
+  closed: boolean;
+}
+
+/** Counters shown on the status page. */
+export interface ServerCounters {
+  udp: number;
+  tcp: number;
+  rateLimited: number;
+  malformed: number;
+  internalErrors: number;
+  icmpErrors: number;
+}
+
+export class DnsServer {
+  private udp: udp.Socket<"uint8array"> | null = null;
+  private tcp: TCPSocketListener<Conn> | null = null;
+  private conns = 0;
+  private outbox: (Uint8Array | number | string)[] = [];
+  private flushScheduled = false;
+  private flushOutbox = () => {
+    this.flushScheduled = false;
+    const batch = this.outbox;
+    this.outbox = [];
+    if (!this.udp || !batch.length) return;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        this.udp.sendMany(batch);
+        return;
+      } catch {
+        // A pending ICMP error (a client gone) is reported on the next send and consumed by it: retry once.
+        this.counters.icmpErrors++;
+      }
+    }
+  };
+  readonly counters: ServerCounters = { udp: 0, tcp: 0, rateLimited: 0, malformed: 0, internalErrors: 0, icmpErrors: 0 };
+  private warn: RateLimitedLog;
+
+  constructor(
+    private resolver: Resolver,
+    private limiter: ClientLimiter,
+    log: Logger,
+  ) {
+    this.warn = new RateLimitedLog(log);
+  }
+
+  get udpPort() {
+    return this.udp?.port ?? 0;
+  }
+  get tcpPort() {
+    return this.tcp?.port ?? 0;
+  }
+
+  /** Answers one message; `send` is called exactly once, with null when nothing goes back. */
+  private answer(msg: Uint8Array, ip: string, tcp: boolean, send: (b: Uint8Array | null) => void) {
+    if (!this.limiter.allow(ip)) {
+      this.counters.rateLimited++;
+      this.warn.warn("rate:" + ip, "DNS : client limité (trop de requêtes), requêtes ignorées", { client: ip });
+      return send(null);
+    }
+    let r: ReturnType<Resolver["handle"]>;
+    try {
+      r = this.resolver.handle(msg, ip, tcp);
+    } catch (e) {
+      this.internal(ip, e);
+      return send(null);
+    }
+    if (r === null) {
+      this.counters.malformed++;
+      this.warn.warn("drop:" + ip, "DNS : paquet ignoré (malformé ou réponse non sollicitée)", { client: ip, octets: msg.length });
+      return send(null);
+    }
+    if (r instanceof Uint8Array) return send(r);
+    r.then(send, (e) => {
+      this.internal(ip, e);
+      send(null);
+    });
+  }
+
+  private internal(ip: string, e: unknown) {
+    this.counters.internalErrors++;
+    this.warn.warn("internal", "DNS : erreur interne sur une requête", { client: ip, erreur: String((e as Error)?.stack ?? e) });
+  }
+
+  async start(hostname: string, port: number) {
+    const sock: udp.Socket<"uint8array"> = await Bun.udpSocket<"uint8array">({
+      hostname,
+      port,
+      // Plain Uint8Arrays: the parser then sees one array shape from UDP, TCP and tests alike (faster).
+      binaryType: "uint8array",
+      socket: {
+        data: (sock, buf, rport, address) => {
+          this.counters.udp++;
+          // Used in place: the resolver copies the bytes it keeps beyond this call (upstream work).
+          this.answer(buf, address, false, (out) => {
+            if (!out) return;
+            // Replies go out in batches (sendmmsg) once the current burst of datagrams is handled.
+            this.outbox.push(out, rport, address);
+            if (!this.flushScheduled) {
+              this.flushScheduled = true;
+              setImmediate(this.flushOutbox);
+            }
+          });
+        },
+        // ICMP errors for our replies (a client gone, a spoofed source) must not surface as exceptions.
+        error: () => {
+          this.counters.icmpErrors++;
+        },
+      },
+    });
+    this.udp = sock;
+    // Same port on TCP (port 0 in tests: take whatever UDP got).
+    this.tcp = Bun.listen<Conn>({
+      hostname,
+      port: sock.port,
+      socket: {
+        open: (s) => {
+          if (this.conns >= MAX_TCP_CONNECTIONS) {
+            this.warn.warn("tcp-full", "DNS : trop de connexions TCP, nouvelle connexion refusée");
+            s.end();
+            return;
+          }
+          this.conns++;
+          s.data = { buf: new Uint8Array(0), pending: 0, out: [], closed: false };
+          s.timeout(TCP_IDLE_SECONDS);
+        },
+        data: (s, chunk) => this.onTcpData(s, chunk),
+        drain: (s) => flush(s),
+        timeout: (s) => void s.end(),
+        close: (s) => {
+          if (s.data && !s.data.closed) {
+            s.data.closed = true;
+            this.conns--;
+          }
+        },
+        error: () => {},
+      },
+    });
+  }
+
+  private onTcpData(s: Socket<Conn>, chunk: Uint8Array) {
+    const c = s.data;
+    if (!c || c.closed) return;
+    const next = new Uint8Array(c.buf.length + chunk.length);
+    next.set(c.buf);
+    next.set(chunk, c.buf.length);
+    c.buf = next;
+    const ip = s.remoteAddress;
+    while (c.buf.length >= 2) {
+      const len = (c.buf[0]! << 8) | c.buf[1]!;
+      if (len < 12) {
+        this.counters.malformed++;
+        this.warn.warn("tcp-bad:" + ip, "DNS : message TCP trop court, connexion fermée", { client: ip });
+        s.end();
+        return;
+      }
+      if (c.buf.length < 2 + len) break;
+      const msg = c.buf.slice(2, 2 + len);
+      c.buf = c.buf.slice(2 + len);
+      if (c.pending >= MAX_PENDING_PER_CONNECTION) {
+        this.warn.warn("tcp-flood:" + ip, "DNS : trop de requêtes en attente sur une connexion TCP, fermeture", { client: ip });
+        s.end();
+        return;
+      }
+      this.counters.tcp++;
+      c.pending++;
+      this.answer(msg, ip, true, (out) => {
+        c.pending--;
+        if (c.closed || !out) return;
+        const framed = new Uint8Array(out.length + 2);
+        framed[0] = out.length >> 8;
+        framed[1] = out.length & 0xff;
+        framed.set(out, 2);
+        write(s, framed);
+      });
+    }
+  }
+
+  stop() {
+    this.udp?.close();
+    this.tcp?.stop(true);
+    this.udp = null;
+    this.tcp = null;
+  }
+}
+
+/** Writes with backpressure: what the kernel did not take waits for `drain`. */
+function write(s: Socket<Conn>, bytes: Uint8Array) {
+  const c = s.data;
+  if (c.out.length) {
+    c.out.push(bytes);
+    return;
+  }
+  const n = s.write(bytes);
+  if (n < bytes.length) c.out.push(bytes.subarray(Math.max(n, 0)));
+}
+
+function flush(s: Socket<Conn>) {
+  const c = s.data;
+  while (c?.out.length) {
+    const first = c.out[0]!;
+    const n = s.write(first);
+    if (n < first.length) {
+      c.out[0] = first.subarray(Math.max(n, 0));
+      return;
+    }
+    c.out.shift();
+  }
+}
