@@ -1,26 +1,15 @@
 /** Client-side checks that mirror the server's, so mistakes show before a round trip (the server still decides). */
 import { t } from "./i18n";
+import { isValidSiret } from "../../appliance/core/orgs/siret";
 
 /** Same shape as the server's e-mail check. */
 export function isEmail(s: string) {
   return s.length <= 254 && /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(s.trim());
 }
 
-/** SIRET: 14 digits with a valid Luhn key (La Poste's establishments use their own rule). */
+/** SIRET: 14 digits with a valid Luhn key — the very function the server uses. */
 export function isSiret(raw: string) {
-  const s = raw.replace(/\s/g, "");
-  if (!/^\d{14}$/.test(s)) return false;
-  if (s.startsWith("356000000")) return [...s].reduce((a, c) => a + Number(c), 0) % 5 === 0;
-  let sum = 0;
-  for (let i = 0; i < 14; i++) {
-    let d = Number(s[13 - i]);
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
+  return isValidSiret(raw);
 }
 
 /** Error text for a new password and its confirmation, or null when both are acceptable. */

@@ -1,21 +1,8 @@
 /** Field checks shared by setup and organisation edits. */
 import { Invalid } from "../errors";
+import { isValidSiret } from "./siret";
 
-/** SIRET: 14 digits passing the Luhn check (La Poste's establishments are the documented exception). */
-export function isValidSiret(s: string) {
-  if (!/^\d{14}$/.test(s)) return false;
-  if (s.startsWith("356000000")) return [...s].reduce((a, c) => a + Number(c), 0) % 5 === 0;
-  let sum = 0;
-  for (let i = 0; i < 14; i++) {
-    let d = Number(s[13 - i]);
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
+export { isValidSiret };
 
 export interface OrgFields {
   name?: string;
