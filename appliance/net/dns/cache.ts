@@ -5,6 +5,7 @@
  */
 import { MAX_UDP, optRecord, put32, replyFlags, TYPE, writeHeader, type Query } from "./wire";
 import { get32, ipText, readName, scanResponse } from "./response-scan";
+import type { Hit } from "./matcher";
 
 export interface CacheEntry {
   /** The response without OPT, id 0: the template for every hit. */
@@ -25,6 +26,12 @@ export interface CacheEntry {
   upstream?: string;
   /** See variantOf(): set when stored. */
   variant?: number;
+  /**
+   * The last list verdict for this name (null: no rule matched) and the group it was computed for. Group
+   * objects are rebuilt on every reload, so the same object means the same lists: the verdict still holds.
+   */
+  verdictGroup?: object;
+  verdict?: Hit | null;
 }
 
 /** Key for a question: name, type, class and whether DNSSEC records were asked for (in-flight map). */
@@ -127,14 +134,15 @@ export class AnswerCache {
   misses = 0;
   constructor(public maxEntries = 20_000) {}
 
-  get(name: string, variant: number, now: number): CacheEntry | null {
+  /** The live entry for this question, or null; `count` false leaves the hit/miss counters to the caller. */
+  get(name: string, variant: number, now: number, count = true): CacheEntry | null {
     const arr = this.map.get(name);
     if (arr) {
       for (let i = 0; i < arr.length; i++) {
         const e = arr[i]!;
         if (e.variant !== variant) continue;
         if (e.expiresAt > now) {
-          this.hits++;
+          if (count) this.hits++;
           return e;
         }
         arr.splice(i, 1);
@@ -143,7 +151,7 @@ export class AnswerCache {
         break;
       }
     }
-    this.misses++;
+    if (count) this.misses++;
     return null;
   }
 

@@ -200,8 +200,7 @@ export class DnsEngine {
   }
 
   /** The group serving `ip` (cached 30 s; cleared on reload and EPN changes). */
-  groupOf(ip: string): GroupPolicy | null {
-    const now = Date.now();
+  groupOf(ip: string, now = Date.now()): GroupPolicy | null {
     const c = this.clients.get(ip);
     if (c && now - c.at < 30_000) return c.group;
     const epn = this.epn.get(ip) ?? null;

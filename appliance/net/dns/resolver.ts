@@ -12,6 +12,7 @@ import { matchLists, Suffixes, suffixesOf, type Hit } from "./matcher";
 import { isOpen, localWeekTime, type GroupPolicy } from "./policy";
 import { safeSearchTarget } from "./safe-search";
 import type { QueryStatus } from "./query-log";
+import { systemClock } from "../../core/clock";
 
 /** Reverse zones of private and local addresses: answered here, never asked upstream (RFC 6303). */
 const PRIVATE_REVERSE = ["10.in-addr.arpa", "168.192.in-addr.arpa", "127.in-addr.arpa", "254.169.in-addr.arpa", "d.f.ip6.arpa", "8.e.f.ip6.arpa", ...Array.from({ length: 16 }, (_, i) => `${16 + i}.172.in-addr.arpa`)];
@@ -53,7 +54,9 @@ export class Resolver {
 
   /** Answers one DNS message from `ip`; null means "send nothing". */
   handle(buf: Uint8Array, ip: string, tcp: boolean): Uint8Array | null | Promise<Uint8Array | null> {
-    this.at = this.e.deps.clock.now().getTime();
+    // The real clock without a Date object per query; tests' clocks are asked.
+    const clock = this.e.deps.clock;
+    this.at = clock === systemClock ? Date.now() : clock.now().getTime();
     this.inHandle = true;
     try {
       return this.answer(buf, ip, tcp);
@@ -73,7 +76,7 @@ export class Resolver {
       return errorReply(q, RCODE.REFUSED);
     }
     const p = this.e.policy;
-    const g = this.e.groupOf(ip);
+    const g = this.e.groupOf(ip, this.at);
     if (!q.odd) {
       const local = this.local(q, ip, max, t0, g);
       if (local) return local;
@@ -83,13 +86,25 @@ export class Resolver {
       return anyReply(q);
     }
     let allowedBy: Hit | null = null;
+    const variant = variantOf(q);
+    let cached: CacheEntry | null | undefined;
     if (g) {
       if (g.schedule && !isOpen(g.schedule, this.weekTime(new Date(this.at)))) {
         this.record(q, ip, "blocked", p.settings.blockingMode === "nxdomain" ? RCODE.NXDOMAIN : RCODE.NOERROR, t0, g, { reason: "hors des horaires d'ouverture" });
         return fit(q, blockedReply(q, p.settings), max);
       }
       if (!q.odd && g.lists.length) {
-        const hit = matchLists(g.lists, suffixesOf(q.name, SX));
+        // A cached name keeps the verdict of the group that last asked: a hit skips the list match.
+        cached = this.e.cache.get(q.name, variant, this.at, false);
+        let hit: Hit | null;
+        if (cached && cached.verdictGroup === g) hit = cached.verdict!;
+        else {
+          hit = matchLists(g.lists, suffixesOf(q.name, SX));
+          if (cached) {
+            cached.verdictGroup = g;
+            cached.verdict = hit;
+          }
+        }
         if (hit && !hit.allow) {
           this.record(q, ip, "blocked", p.settings.blockingMode === "nxdomain" ? RCODE.NXDOMAIN : RCODE.NOERROR, t0, g, { listId: hit.listId, reason: describeHit(hit) });
           return fit(q, blockedReply(q, p.settings), max);
@@ -102,7 +117,12 @@ export class Resolver {
       }
     }
     const now = this.at;
-    const hitEntry = this.e.cache.get(q.name, variantOf(q), now);
+    // Looked up before the lists (to reuse their verdict) or now; counted once, as a hit or a miss.
+    const hitEntry = cached === undefined ? this.e.cache.get(q.name, variant, now) : cached;
+    if (cached !== undefined) {
+      if (hitEntry) this.e.cache.hits++;
+      else this.e.cache.misses++;
+    }
     if (hitEntry) return this.deliver(q, ip, hitEntry, "cached", max, t0, g, allowedBy, now);
     keep(q);
     return this.upstream(q).then(

@@ -110,30 +110,43 @@ export class DnsServer {
     return this.tcp?.port ?? 0;
   }
 
-  /** Answers one message; `send` is called exactly once, with null when nothing goes back. */
-  private answer(msg: Uint8Array, ip: string, tcp: boolean, send: (b: Uint8Array | null) => void) {
+  /**
+   * Answers one message: the reply, null when nothing goes back, or a promise of either (upstream work;
+   * it never rejects). Synchronous answers (blocked, cached, local) cost no closure or promise.
+   */
+  private answer(msg: Uint8Array, ip: string, tcp: boolean): Uint8Array | null | Promise<Uint8Array | null> {
     if (!this.limiter.allow(ip)) {
       this.counters.rateLimited++;
       this.warn.warn("rate:" + ip, "DNS : client limité (trop de requêtes), requêtes ignorées", { client: ip });
-      return send(null);
+      return null;
     }
     let r: ReturnType<Resolver["handle"]>;
     try {
       r = this.resolver.handle(msg, ip, tcp);
     } catch (e) {
       this.internal(ip, e);
-      return send(null);
+      return null;
     }
     if (r === null) {
       this.counters.malformed++;
       this.warn.warn("drop:" + ip, "DNS : paquet ignoré (malformé ou réponse non sollicitée)", { client: ip, octets: msg.length });
-      return send(null);
+      return null;
     }
-    if (r instanceof Uint8Array) return send(r);
-    r.then(send, (e) => {
+    if (r instanceof Uint8Array) return r;
+    return r.catch((e) => {
       this.internal(ip, e);
-      send(null);
+      return null;
     });
+  }
+
+  /** Queues a UDP reply: replies go out in batches (sendmmsg) once the current burst of datagrams is handled. */
+  private queueUdp(out: Uint8Array | null, port: number, address: string) {
+    if (!out) return;
+    this.outbox.push(out, port, address);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flushOutbox);
+    }
   }
 
   private internal(ip: string, e: unknown) {
@@ -151,15 +164,9 @@ export class DnsServer {
         data: (sock, buf, rport, address) => {
           this.counters.udp++;
           // Used in place: the resolver copies the bytes it keeps beyond this call (upstream work).
-          this.answer(buf, address, false, (out) => {
-            if (!out) return;
-            // Replies go out in batches (sendmmsg) once the current burst of datagrams is handled.
-            this.outbox.push(out, rport, address);
-            if (!this.flushScheduled) {
-              this.flushScheduled = true;
-              setImmediate(this.flushOutbox);
-            }
-          });
+          const out = this.answer(buf, address, false);
+          if (out instanceof Uint8Array) this.queueUdp(out, rport, address);
+          else if (out) out.then((b) => this.queueUdp(b, rport, address));
         },
         // ICMP errors for our replies (a client gone, a spoofed source) must not surface as exceptions.
         error: () => {
@@ -223,7 +230,7 @@ export class DnsServer {
       }
       this.counters.tcp++;
       c.pending++;
-      this.answer(msg, ip, true, (out) => {
+      const send = (out: Uint8Array | null) => {
         c.pending--;
         if (c.closed || !out) return;
         const framed = new Uint8Array(out.length + 2);
@@ -231,7 +238,10 @@ export class DnsServer {
         framed[1] = out.length & 0xff;
         framed.set(out, 2);
         write(s, framed);
-      });
+      };
+      const out = this.answer(msg, ip, true);
+      if (out instanceof Promise) out.then(send);
+      else send(out);
     }
   }
 

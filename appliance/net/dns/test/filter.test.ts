@@ -83,6 +83,15 @@ describe("verdicts par groupe (dig -b <client>)", () => {
     expect(env.upstream.seen("www.reseau-social.test")).toBe(0);
   });
 
+  test("un nom en cache pour un groupe reste bloqué pour l'autre, en alternance (le verdict gardé par le cache suit le groupe)", async () => {
+    for (let i = 0; i < 2; i++) {
+      expect(await see(STAFF, "analytics.163.com")).toBe("192.0.2.99");
+      expect(await see(DEFAULT, "analytics.163.com")).toBe("0.0.0.0");
+      expect(await see(KIOSK, "analytics.163.com")).toBe("0.0.0.0");
+    }
+    expect(env.upstream.seen("analytics.163.com")).toBe(1);
+  });
+
   test("mode NXDOMAIN : réponse NXDOMAIN avec SOA à durée courte", async () => {
     await env.ok(env.owner.patch("/api/dns/settings", { blockingMode: "nxdomain", blockedTtl: 30 }));
     const r = await env.q("analytics.163.com");

@@ -43,6 +43,33 @@ describe("résolution par le serveur amont", () => {
     expect(log.items.map((i: any) => i.status)).toEqual(["cached", "forwarded", "failed"]);
   });
 
+  test("réponse servie du cache telle quelle : identifiant et casse du client, TTL décompté, OPT selon le client, TC en UDP 512", async () => {
+    // Cached by a plain lower-case query, then served to differently-shaped clients: dig drops any reply
+    // whose id does not match its own, so an answer at all proves the id was rewritten.
+    const first = await env.q("fast.cache.zone.test");
+    expect(first.answers).toEqual([{ name: "fast.cache.zone.test.", ttl: 300, type: "A", data: "192.0.2.99" }]);
+    env.deps.clock.advance(7_000);
+    const mixed = await env.q("FaSt.CaChE.zOnE.TeSt", "+noedns");
+    expect(mixed.status).toBe("NOERROR");
+    expect(mixed.answers).toEqual([{ name: "FaSt.CaChE.zOnE.TeSt.", ttl: 293, type: "A", data: "192.0.2.99" }]);
+    expect(mixed.edns).toBeNull();
+    env.deps.clock.advance(3_000);
+    const edns = await env.q("fast.cache.zone.test", "+bufsize=4096");
+    expect(edns.answers[0]!.ttl).toBe(290);
+    expect(edns.edns).toEqual({ version: 0, flags: [], udp: 1232 });
+    expect(env.upstream.seen("fast.cache.zone.test", "A")).toBe(1);
+    // DNSSEC-aware clients get their own entry (DO is part of the key) and their DO bit back.
+    const dnssec = await env.q("fast.cache.zone.test", "+dnssec");
+    expect(dnssec.edns).toEqual({ version: 0, flags: ["do"], udp: 1232 });
+    // A cached answer over a plain client's 512 bytes: TC over UDP, whole over TCP.
+    await env.q("big.zone.test", "TXT", "+tcp");
+    const tc = await env.q("big.zone.test", "TXT", "+noedns", "+ignore");
+    expect(tc.flags).toContain("tc");
+    expect(tc.answers).toEqual([]);
+    const log = await env.ok<any>(env.owner.get("/api/dns/log?domain=fast.cache.zone.test"));
+    expect(log.items.map((i: any) => i.status)).toEqual(["forwarded", "cached", "cached", "forwarded"]);
+  });
+
   test("plancher et plafond de durée de vie réglables (réponse amont à 300 s)", async () => {
     await env.ok(env.owner.patch("/api/dns/settings", { cacheMinTtl: 600 }));
     expect((await env.q("floor.zone.test")).answers[0]!.ttl).toBe(600);
