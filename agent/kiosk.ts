@@ -12,6 +12,7 @@ import { runCommand } from "./power";
 import { collectInventory, primaryInterface } from "./inventory";
 import { AGENT_VERSION, type AgentLog } from "./log";
 import { Outbox } from "./outbox";
+import { AppliedCommands } from "./applied";
 import { END_NOTICE, type EndReason, type KioskView, type Phase } from "./view";
 
 export type { KioskView, Phase } from "./view";
@@ -28,6 +29,7 @@ export class Kiosk {
   private notice: string | null = null;
   private lastEnded: KioskView["lastEnded"] = null;
   private outbox: Outbox;
+  private applied: AppliedCommands;
   private seq = 0;
   private started = mono();
   private timers: ReturnType<typeof setInterval>[] = [];
@@ -45,6 +47,7 @@ export class Kiosk {
     this.locked = st.locked;
     this.link = new ApplianceLink(creds, { connected: () => void this.onConnected(), disconnected: () => this.onDisconnected(), command: (c) => void this.command(c), invalid: (r) => log.warn(`message invalide ignoré : ${r}`), refused: () => this.onRefused() }, { keepaliveSeconds: cfg.keepaliveSeconds });
     this.outbox = new Outbox(store, this.link, log);
+    this.applied = new AppliedCommands(store);
     // A session running when the agent stopped goes on until its end (the appliance corrects it at the next sync).
     if (st.session) {
       const left = Date.parse(st.session.endsAtWall) - Date.now();
@@ -169,6 +172,9 @@ export class Kiosk {
   }
 
   private async command(c: Command) {
+    // A command sent again after a lost link: applied once, acknowledged again.
+    if (this.applied.has(c.id)) return void this.link.publish("ack", { v: 1, id: c.id, ok: true }).catch(() => {});
+    if (c.type !== "ping") this.applied.add(c.id);
     let ok = true;
     let error: string | undefined;
     switch (c.type) {

@@ -19,6 +19,8 @@ export interface PersistedState {
   session: { id: string; label: string; endsAtWall: string } | null;
   locked: boolean;
   lastInventoryAt: string | null;
+  /** Ids of the latest commands applied (see applied.ts). */
+  appliedCommands?: string[];
 }
 
 export class AgentStore {

@@ -1,9 +1,9 @@
 // Child process of scripts/bench/agents.ts: Guichet's broker (KioskBroker: ACL, validation at the door, internal
 // subscriber) alone on a TCP port, without the appliance around it; accepts any credentials and answers pings.
 // Prints "ready" then, every 500 ms, "stats <heartbeats received>".
-import { createServer } from "node:net";
 import { KioskBroker } from "../../appliance/net/mqtt/broker";
 import { silentLogger } from "../../appliance/core/log";
+import { listenStreams } from "../../appliance/net/mqtt/tcp-stream";
 
 let heartbeats = 0;
 const broker: KioskBroker = await KioskBroker.create(
@@ -18,6 +18,7 @@ const broker: KioskBroker = await KioskBroker.create(
   },
   silentLogger,
 );
-const server = createServer((s) => broker.handle(s));
-server.listen(Number(process.argv[2]), "127.0.0.1", () => console.log("ready"));
+// The same listener as the appliance's (Bun native sockets, see tcp-stream.ts).
+listenStreams({ host: "127.0.0.1", port: Number(process.argv[2]) }, (s) => broker.handle(s));
+console.log("ready");
 setInterval(() => console.log(`stats ${heartbeats}`), 500);

@@ -50,6 +50,31 @@ function rss(pid: number) {
   return { rss: kb("VmRSS"), peak: kb("VmHWM") };
 }
 
+/**
+ * Peak RSS of each phase of a run (enrolment, connection, load): at each change the kernel's high-water mark
+ * (VmHWM) is read and reset (`5` > /proc/<pid>/clear_refs, Linux ≥ 4.0, own child process).
+ */
+function phasePeaks(pid: number) {
+  const peaks: [string, number][] = [];
+  let current = "démarrage";
+  const reset = () => {
+    try {
+      writeFileSync(`/proc/${pid}/clear_refs`, "5");
+    } catch {
+      // not allowed here: the peaks are then cumulative since the start
+    }
+  };
+  reset();
+  return {
+    phase(next: string) {
+      peaks.push([current, rss(pid).peak]);
+      current = next;
+      reset();
+    },
+    peaks: () => peaks,
+  };
+}
+
 /** CPU seconds (user + system) a process has used so far. */
 function cpu(pid: number) {
   const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
@@ -57,7 +82,7 @@ function cpu(pid: number) {
 }
 
 /** Connects every kiosk (100 at a time), then runs heartbeats and pings for SECONDS. */
-async function simulate(url: string, kiosks: Kiosk[], opts: { pid?: number; onCommand?: (k: Kiosk, payload: Buffer) => void; during?: (clients: MqttClient[]) => Promise<void> } = {}): Promise<SimResult> {
+async function simulate(url: string, kiosks: Kiosk[], opts: { pid?: number; onCommand?: (k: Kiosk, payload: Buffer) => void; during?: (clients: MqttClient[]) => Promise<void>; phase?: (name: string) => void } = {}): Promise<SimResult> {
   const clients: MqttClient[] = [];
   const pending = new Map<string, number>();
   const rtt: number[] = [];
@@ -65,11 +90,12 @@ async function simulate(url: string, kiosks: Kiosk[], opts: { pid?: number; onCo
   const slow: [number, number][] = [];
   let loadStart = 0;
   let closes = 0;
+  opts.phase?.("connexion");
   const t0 = performance.now();
   for (let i = 0; i < kiosks.length; i += 100) {
     await Promise.all(
       kiosks.slice(i, i + 100).map(
-        (k) =>
+        (k, j) =>
           new Promise<void>((resolve, reject) => {
             const c = mqtt.connect(url, { clientId: k.workstationId, username: k.username, password: k.password, protocolVersion: 4, keepalive: 30, reconnectPeriod: 0, connectTimeout: 30_000, clean: true, will: { topic: topic(k.orgId, k.workstationId, "status"), payload: Buffer.from('{"v":1,"state":"offline"}'), qos: 1, retain: true } });
             c.once("error", reject);
@@ -89,7 +115,9 @@ async function simulate(url: string, kiosks: Kiosk[], opts: { pid?: number; onCo
               c.subscribe([topic(k.orgId, k.workstationId, "cmd"), topic(k.orgId, k.workstationId, "res")], { qos: 1 }, (err) => {
                 if (err) return reject(err);
                 c.publish(topic(k.orgId, k.workstationId, "status"), JSON.stringify({ v: 1, state: "free", at: new Date().toISOString() }), { qos: 1, retain: true });
-                clients.push(c);
+                // By kiosk index, not in order of connection: client i publishes on kiosk i's topics (the ACL
+                // closes a client that publishes on another kiosk's, as it should).
+                clients[i + j] = c;
                 resolve();
               });
             });
@@ -98,6 +126,7 @@ async function simulate(url: string, kiosks: Kiosk[], opts: { pid?: number; onCo
     );
   }
   const connectMs = performance.now() - t0;
+  opts.phase?.("charge");
   loadStart = performance.now();
   const cpu0 = opts.pid ? cpu(opts.pid) : 0;
   let sent = 0;
@@ -126,10 +155,14 @@ async function simulate(url: string, kiosks: Kiosk[], opts: { pid?: number; onCo
   clearInterval(beat);
   clearInterval(ping);
   const cpuPct = opts.pid ? (100 * (cpu(opts.pid) - cpu0)) / SECONDS : NaN;
+  opts.phase?.("fin de charge");
   const disconnects = closes;
   await Bun.sleep(2000); // let the last messages arrive
   pingTimeouts = pending.size;
+  opts.phase?.("déconnexion");
   await Promise.all(clients.map((c) => c.endAsync(true)));
+  await Bun.sleep(1000);
+  opts.phase?.("fin");
   return { connectMs, sent, rtt, pingTimeouts, commandDelivery: [] as number[], slow, cpuPct, disconnects };
 }
 
@@ -140,9 +173,14 @@ async function guichet() {
   // --smol: Bun's "less memory, more frequent GC" mode (a candidate for the shipped binary's exec argv).
   const smol = process.argv.includes("--smol");
   const cmd = source ? [process.execPath, ...(smol ? ["--smol"] : []), "appliance/main.ts"] : [(await buildBinary({ outfile: join(dir, "guichet"), workDir: join(dir, "build"), quiet: true })).outfile];
-  const app = await startApplianceWithBroker(join(dir, "appliance"), undefined, cmd);
+  // --jsc-growth=1.25: JavaScriptCore's heap growth factor for small heaps (default 2): how much garbage may pile
+  // up before a collection, hence the height of the peak during a burst of (dis)connections.
+  const growth = process.argv.find((a) => a.startsWith("--jsc-growth="))?.split("=")[1];
+  const app = await startApplianceWithBroker(join(dir, "appliance"), undefined, cmd, growth ? { BUN_JSC_smallHeapGrowthFactor: growth } : {});
+  const peaks = phasePeaks(app.proc.pid);
   try {
     const { staff, roomId } = await prepareEpn(app.url);
+    peaks.phase("enrôlement");
     const tok = await staff.post("/api/mqtt/enrolment-tokens", { label: "Banc d'essai", roomId, maxUses: N, validHours: 2 });
     const t0 = performance.now();
     const kiosks: Kiosk[] = [];
@@ -161,6 +199,7 @@ async function guichet() {
     const idle = rss(app.proc.pid);
     const r = await simulate(`mqtt://127.0.0.1:${app.mqttPort}`, kiosks, {
       pid: app.proc.pid,
+      phase: (p) => peaks.phase(p),
       onCommand: (_k, p) => {
         const c = JSON.parse(p.toString());
         const s = sentAt.get(c.text);
@@ -172,14 +211,17 @@ async function guichet() {
     const after = (await staff.get("/api/mqtt/status")).body;
     // Warnings the appliance logged during the run (disconnections, refusals), grouped by message.
     const warns = new Map<string, number>();
+    const example = new Map<string, string>();
     for (const line of app.output().split("\n")) {
       const m = / (WARN|ERROR) ([^{]+)/.exec(line);
-      if (m) warns.set(m[2]!.trim(), (warns.get(m[2]!.trim()) ?? 0) + 1);
+      if (!m) continue;
+      warns.set(m[2]!.trim(), (warns.get(m[2]!.trim()) ?? 0) + 1);
+      if (!example.has(m[2]!.trim())) example.set(m[2]!.trim(), line.slice(line.indexOf("{"), line.indexOf("{") + 240));
     }
-    for (const [w, n] of warns) if (!w.startsWith("GUICHET_SMTP_URL")) console.log(`   journal : ${n} × ${w}`);
+    for (const [w, n] of warns) if (!w.startsWith("GUICHET_SMTP_URL")) console.log(`   journal : ${n} × ${w} (ex. ${example.get(w)})`);
     const mem = rss(app.proc.pid);
     const received = after.link.heartbeats - before.link.heartbeats;
-    return { name: `Guichet (aedes, ${source ? "depuis les sources" : "binaire compilé"}${smol ? ", --smol" : ""})`, enrolMs, ...r, received, dropped: after.broker.dropped, commandDelivery: delivery, idle, mem };
+    return { name: `Guichet (aedes, ${source ? "depuis les sources" : "binaire compilé"}${smol ? ", --smol" : ""}${growth ? `, BUN_JSC_smallHeapGrowthFactor=${growth}` : ""})`, enrolMs, ...r, received, dropped: after.broker.dropped, commandDelivery: delivery, idle, mem, peaks: peaks.peaks() };
   } finally {
     await app.stop();
   }
@@ -211,10 +253,11 @@ async function brokerAlone() {
   try {
     const idle = rss(proc.pid!);
     const before = received();
-    const r = await simulate(`mqtt://127.0.0.1:${port}`, kiosks, { pid: proc.pid });
+    const peaks = phasePeaks(proc.pid!);
+    const r = await simulate(`mqtt://127.0.0.1:${port}`, kiosks, { pid: proc.pid, phase: (p) => peaks.phase(p) });
     await Bun.sleep(600);
     const mem = rss(proc.pid!);
-    return { name: "broker Guichet seul (aedes + ACL + validation, sans l'appliance)", enrolMs: 0, ...r, received: received() - before, dropped: 0, idle, mem };
+    return { name: "broker Guichet seul (aedes + ACL + validation, sans l'appliance)", enrolMs: 0, ...r, received: received() - before, dropped: 0, idle, mem, peaks: peaks.peaks() };
   } finally {
     proc.kill("SIGTERM");
     await proc.exited;
@@ -244,9 +287,10 @@ async function mosquittoRun() {
   const kiosks: Kiosk[] = Array.from({ length: N }, (_, i) => ({ orgId: "org", workstationId: `ws-${i}` }));
   try {
     const idle = rss(proc.pid!);
-    const r = await simulate(url, kiosks, { pid: proc.pid });
+    const peaks = phasePeaks(proc.pid!);
+    const r = await simulate(url, kiosks, { pid: proc.pid, phase: (p) => peaks.phase(p) });
     const mem = rss(proc.pid!);
-    return { name: "mosquitto 2.0 (Debian)", enrolMs: 0, ...r, received, dropped: 0, idle, mem };
+    return { name: "mosquitto 2.0 (Debian)", enrolMs: 0, ...r, received, dropped: 0, idle, mem, peaks: peaks.peaks() };
   } finally {
     await mon.endAsync(true);
     proc.kill("SIGTERM");
@@ -269,10 +313,12 @@ for (const run of only ? [runs[only as keyof typeof runs]] : Object.values(runs)
   if (r.slow.length) console.log(`   réponses > 100 ms : ${r.slow.length}, à t = ${[...new Set(r.slow.map(([t]) => Math.floor(t)))].join(", ")} s`);
   if (r.commandDelivery.length) console.log(`   commande de l'animateur (API → poste, ${r.commandDelivery.length} mesures) : p50 ${ms(pct(r.commandDelivery, 50))}, p99 ${ms(pct(r.commandDelivery, 99))}`);
   console.log(`   CPU du broker pendant la charge : ${r.cpuPct.toFixed(0)} % d'un cœur (charge de la machine : ${(await Bun.file("/proc/loadavg").text()).split(" ")[0]})`);
-  console.log(`   RSS du broker : ${r.idle.rss.toFixed(0)} Mo au repos, ${r.mem.rss.toFixed(0)} Mo en fin de charge, pic ${r.mem.peak.toFixed(0)} Mo`);
+  console.log(`   RSS du broker : ${r.idle.rss.toFixed(0)} Mo au repos, ${r.mem.rss.toFixed(0)} Mo en fin de charge, pic ${Math.max(...r.peaks.map(([, v]: [string, number]) => v)).toFixed(0)} Mo`);
+  console.log(`   pic par phase : ${r.peaks.map(([p, v]: [string, number]) => `${p} ${v.toFixed(0)} Mo`).join(", ")}`);
 }
 if (only) process.exit(0);
 const [g, , m] = results as [any, any, any];
-console.log(`\n== rapport Guichet / mosquitto : p99 aller-retour ×${(pct(g.rtt, 99) / pct(m.rtt, 99)).toFixed(2)}, RSS pic ×${(g.mem.peak / m.mem.peak).toFixed(1)}`);
-console.log(`== cibles : 0 perdu (${g.sent - g.received}), p99 < 50 ms (${ms(pct(g.rtt, 99))}), RSS < 200 Mo (${g.mem.peak.toFixed(0)} Mo)`);
+const peakOf = (r: any) => Math.max(...r.peaks.map(([, v]: [string, number]) => v));
+console.log(`\n== rapport Guichet / mosquitto : p99 aller-retour ×${(pct(g.rtt, 99) / pct(m.rtt, 99)).toFixed(2)}, RSS pic ×${(peakOf(g) / peakOf(m)).toFixed(1)}`);
+console.log(`== cibles : 0 perdu (${g.sent - g.received}), p99 < 50 ms (${ms(pct(g.rtt, 99))}), RSS < 200 Mo (${peakOf(g).toFixed(0)} Mo)`);
 process.exit(0);

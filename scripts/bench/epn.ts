@@ -1,11 +1,12 @@
 // `npm run bench:epn`: the EPN module's two speed targets, each beside /api/health in the same run.
 //   1. open + close 10,000 sessions through the kiosk API (target: under 10 s), 20 kiosks in parallel,
 //      against the time the same number of /api/health round trips takes with the same parallelism;
+//      repeated --runs times (medians printed: the machine is shared, single runs are noisy);
 //   2. the room view (GET /api/epn/workstations, 200 workstations, half in use) at 20 concurrent readers,
 //      p50/p99 with Debian's wrk (target: p99 under 50 ms), alternated with /api/health.
 // The appliance runs as a real process on a temporary data folder, its room open around the clock.
 //
-// Options: --sessions N (10000), --workstations N (200), --concurrency N (20), --duration S (10), --runs N (3), --bin PATH.
+// Options: --sessions N (10000), --workstations N (200), --concurrency N (20), --duration S (10), --runs N (3, both parts), --bin PATH.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -27,6 +28,7 @@ const { values: opt } = parseArgs({
 const SESSIONS = Number(opt.sessions);
 const WS = Number(opt.workstations);
 const CONC = Number(opt.concurrency);
+const RUNS = Number(opt.runs);
 const ROOT = join(import.meta.dir, "../..");
 const ALWAYS = Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((d) => [String(d), [["00:00", "24:00"]]]));
 const fmt = (n: number, d = 0) => n.toLocaleString("fr-FR", { minimumFractionDigits: d, maximumFractionDigits: d });
@@ -101,8 +103,9 @@ async function prepare(admin: HttpClient) {
   }
   // One guest code per session, as at a real desk (a code reused 10,000 times would measure a quota sum instead).
   const codes: string[] = [];
-  while (codes.length < SESSIONS) {
-    const r = await must(admin.post("/api/epn/codes", { count: Math.min(500, SESSIONS - codes.length) }), "codes");
+  const wanted = SESSIONS * RUNS;
+  while (codes.length < wanted) {
+    const r = await must(admin.post("/api/epn/codes", { count: Math.min(500, wanted - codes.length) }), "codes");
     codes.push(...r.codes.map((c: { code: string }) => c.code));
   }
   return { tokens, codes };
@@ -145,35 +148,44 @@ try {
   console.log(`== appliance : ${opt.bin ?? "bun appliance/main.ts"} sur ${app.url}`);
   const admin = await completeSetup(app.url);
   const { tokens, codes } = await prepare(admin);
-  console.log(`== ${WS} postes enregistrés, ${CONC} codes invités multi-usage`);
+  console.log(`== ${WS} postes enregistrés, ${fmt(codes.length)} codes invités (un par session)`);
 
-  // 1. Open + close SESSIONS sessions: kiosk k uses workstation k and code k, one session after another.
-  console.log(`\n== 1. ouvrir + fermer ${fmt(SESSIONS)} sessions, ${CONC} postes en parallèle`);
-  const healthRef = await parallel(SESSIONS * 2, CONC, async () => {
-    const r = await fetch(app.url + "/api/health");
-    await r.text();
-  });
+  // 1. Open + close SESSIONS sessions, RUNS times: kiosk k uses workstation k, one session after another.
+  console.log(`\n== 1. ouvrir + fermer ${fmt(SESSIONS)} sessions, ${CONC} postes en parallèle, ${RUNS} passes`);
   // A browser watching the room view: every open and close computes and pushes a tile, as in real use.
   const live = new WebSocket(app.url.replace("http", "ws") + `/api/live?org=${admin.org}`, { headers: { cookie: admin.cookie! } } as unknown as string[]);
   let tiles = 0;
   live.onmessage = (ev) => void (JSON.parse(String(ev.data)).type === "epn.workstation" && tiles++);
   await new Promise((ok, ko) => ((live.onopen = ok), (live.onerror = ko)));
-  const cpu0 = cpuSeconds(app.proc.pid);
-  const sessionsMs = await parallel(SESSIONS, CONC, async (w, i) => {
-    const t = tokens[w]!.token;
-    await kiosk(app.url, t, "POST", "/sessions", { code: codes[i] });
-    await kiosk(app.url, t, "POST", "/sessions/current/end", {});
-  });
-  const serverCpu = cpuSeconds(app.proc.pid) - cpu0;
+  const passes: { health: number; sessions: number; cpu: number }[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const health = await parallel(SESSIONS * 2, CONC, async () => {
+      const res = await fetch(app.url + "/api/health");
+      await res.text();
+    });
+    const cpu0 = cpuSeconds(app.proc.pid);
+    const sessions = await parallel(SESSIONS, CONC, async (w, i) => {
+      const t = tokens[w]!.token;
+      await kiosk(app.url, t, "POST", "/sessions", { code: codes[r * SESSIONS + i] });
+      await kiosk(app.url, t, "POST", "/sessions/current/end", {});
+    });
+    const cpu = cpuSeconds(app.proc.pid) - cpu0;
+    passes.push({ health, sessions, cpu });
+    console.log(`   passe ${r + 1} : ${fmt(SESSIONS)} sessions en ${fmt(sessions / 1000, 2)} s (${fmt((cpu * 1000) / SESSIONS, 2)} ms de processeur par ouverture + fermeture) ; ${fmt(SESSIONS * 2)} appels /api/health en ${fmt(health / 1000, 2)} s`);
+  }
   await Bun.sleep(200);
   live.close();
   const stats = await must(admin.get("/api/epn/stats"), "statistiques");
-  if (stats.totals.sessions < SESSIONS) throw new Error(`Seulement ${stats.totals.sessions} sessions comptées sur ${SESSIONS}.`);
+  if (stats.totals.sessions < SESSIONS * RUNS) throw new Error(`Seulement ${stats.totals.sessions} sessions comptées sur ${SESSIONS * RUNS}.`);
+  const healthRef = median(passes.map((p) => p.health));
+  const sessionsMs = median(passes.map((p) => p.sessions));
+  const serverCpu = median(passes.map((p) => p.cpu));
+  console.log("   médianes :");
   console.log(`   ${fmt(SESSIONS * 2)} appels /api/health (référence) : ${fmt(healthRef / 1000, 2)} s`);
   console.log(`   ${fmt(SESSIONS)} sessions ouvertes + fermées    : ${fmt(sessionsMs / 1000, 2)} s  (${fmt(SESSIONS / (sessionsMs / 1000))} sessions/s ; cible < 10 s)`);
-  console.log(`   rapport sessions / santé (même nombre d'allers-retours) : ${fmt(sessionsMs / healthRef, 1)} ×`);
+  console.log(`   rapport sessions / santé (même nombre d'allers-retours) : ${fmt(median(passes.map((p) => p.sessions / p.health)), 1)} ×`);
   console.log(`   temps processeur de l'appliance pendant ces sessions : ${fmt(serverCpu, 1)} s (${fmt((serverCpu * 1000) / SESSIONS, 2)} ms par ouverture + fermeture)`);
-  console.log(`   tuiles reçues en direct par le navigateur témoin : ${fmt(tiles)} (2 par session attendues)`);
+  console.log(`   tuiles reçues en direct par le navigateur témoin : ${fmt(tiles)} (2 par session attendues : ${fmt(2 * SESSIONS * RUNS)})`);
   const inProc = await inProcess();
   console.log(`   sans HTTP (appels directs aux services, un abonné aux événements) : ${fmt(inProc.ms / 1000, 2)} s, dont ${fmt(inProc.cpu, 2)} s de processeur`);
 

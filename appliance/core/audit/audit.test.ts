@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { setupApp } from "../../test/harness";
+import { withTransaction } from "../db/client";
+import { audit } from "./service";
 
 describe("journal d'audit chaîné", () => {
   test("chaque écriture laisse une trace (qui, quoi, quand, d'où) et la chaîne se vérifie", async () => {
@@ -41,5 +43,31 @@ describe("journal d'audit chaîné", () => {
     expect(p3.body.items).toHaveLength(1);
     const bad = await t.owner.get("/api/audit?limit=9999");
     expect(bad.status).toBe(422);
+  });
+
+  test("la chaîne reste juste quand une écriture est annulée ou qu'une autre connexion écrit entre deux", async () => {
+    const t = await setupApp();
+    const ctx = { org: t.orgId, ip: null, clock: t.deps.clock, actor: { userId: "system", label: "Test", role: "member" as const, moduleRoles: [], via: "token" as const } };
+    await t.owner.patch("/api/org", { address: "1 place de la Mairie" });
+    // An audited write rolled back: its row (and its seq) vanish.
+    expect(() =>
+      withTransaction(t.deps.db, (tx) => {
+        audit(tx, ctx, { action: "test.annulé", entity: "test" });
+        throw new Error("annulé");
+      }),
+    ).toThrow("annulé");
+    withTransaction(t.deps.db, (tx) => audit(tx, ctx, { action: "test.après-annulation", entity: "test" }));
+    // A row written by another connection to the same file, then one more from the app.
+    const { Database } = await import("bun:sqlite");
+    const other = new Database(t.deps.db.$client.filename);
+    const last = other.query("SELECT hash FROM audit_log WHERE org_id = ? ORDER BY seq DESC LIMIT 1").get(t.orgId) as { hash: string };
+    other.query("INSERT INTO audit_log (id, org_id, actor_label, action, entity, data, at, prev_hash, hash) VALUES (?, ?, 'Autre', 'test.autre', 'test', '{}', ?, ?, ?)").run(Bun.randomUUIDv7(), t.orgId, "2026-03-02T09:00:00.000Z", last.hash, "x");
+    other.close();
+    await t.owner.patch("/api/org", { address: "2 place de la Mairie" });
+    const rows = t.deps.db.$client.query("SELECT action, prev_hash AS prevHash, hash FROM audit_log WHERE org_id = ? ORDER BY seq").all(t.orgId) as { action: string; prevHash: string; hash: string }[];
+    expect(rows.map((r) => r.action)).not.toContain("test.annulé");
+    // Every row links to the one before it, including across the rollback and the other writer.
+    for (let i = 1; i < rows.length; i++) expect(rows[i]!.prevHash).toBe(rows[i - 1]!.hash);
+    expect(rows.at(-2)!.action).toBe("test.autre");
   });
 });

@@ -23,6 +23,8 @@ export interface BrokerHooks {
   authenticate(username: string, password: string, ip: string | null): Identity | null | Promise<Identity | null>;
   connected(id: Identity, ip: string | null): void;
   disconnected(id: Identity): void;
+  /** The workstation subscribed to its command topic: from now on a command published to it arrives. */
+  subscribed?(id: Identity): void;
   message(id: Identity, msg: UpMessage, retained: boolean): void;
 }
 
@@ -77,6 +79,7 @@ export class KioskBroker {
     aedes.authorizeSubscribe = (client, sub, done) => done(null, b.authorizeSubscribe(client as Tagged, sub));
     aedes.on("clientReady", (client) => b.onReady(client as Tagged));
     aedes.on("clientDisconnect", (client) => b.onGone(client as Tagged));
+    aedes.on("subscribe", (subs, client) => b.onSubscribe(client as Tagged, subs));
     aedes.on("clientError", (client, err) => b.throttle.warn(`client:${client?.id}`, "mqtt : connexion en erreur", { client: client?.id, error: err.message }));
     aedes.on("connectionError", (client, err) => b.throttle.warn(`conn:${ipOf(client)}`, "mqtt : connexion refusée", { ip: ipOf(client), error: err.message }));
     // One subscription per up kind (not guichet/+/ws/+/+): the appliance's own cmd/res never loop back to it.
@@ -181,6 +184,19 @@ export class KioskBroker {
       this.hooks.connected(id, ipOf(client));
     } catch (e) {
       this.log.error("mqtt : traitement de connexion en échec", { error: String((e as Error).stack ?? e) });
+    }
+  }
+
+  private onSubscribe(client: Tagged, subs: Subscription[]) {
+    const id = client?.[IDENTITY];
+    if (!id || !this.hooks.subscribed || this.current.get(id.workstationId) !== client) return;
+    // Commands published before this point would have gone nowhere (a clean session holds no subscription yet).
+    const cmd = topic(id.orgId, id.workstationId, "cmd");
+    if (!subs.some((s) => s.topic === cmd && (s.qos as number) !== 128)) return;
+    try {
+      this.hooks.subscribed(id);
+    } catch (e) {
+      this.log.error("mqtt : traitement d'abonnement en échec", { error: String((e as Error).stack ?? e) });
     }
   }
 

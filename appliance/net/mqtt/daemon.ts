@@ -1,11 +1,11 @@
 /** The MQTT daemon as a Service: the broker, its TCP (or TLS) listener, and the appliance's side of the link. */
-import { createServer, type Server } from "node:net";
-import { createServer as createTlsServer } from "node:tls";
 import { readFileSync } from "node:fs";
+import type { TCPSocketListener } from "bun";
 import type { Deps } from "../../core/context";
 import type { Service } from "../../core/service";
 import { KioskBroker } from "./broker";
 import { KioskLink } from "./link";
+import { listenStreams, type SocketStream } from "./tcp-stream";
 
 /** Running daemons by their Deps, so that routes (revocation, WebSocket bridge, stats) find the broker. */
 const running = new WeakMap<Deps, MqttService>();
@@ -19,7 +19,7 @@ export class MqttService implements Service {
   readonly name = "mqtt";
   broker: KioskBroker | null = null;
   link: KioskLink;
-  private server: Server | null = null;
+  private server: TCPSocketListener<SocketStream | undefined> | null = null;
 
   constructor(
     private deps: Deps,
@@ -35,34 +35,24 @@ export class MqttService implements Service {
     const b = this.broker;
     const { tlsCert, tlsKey } = this.deps.config;
     // With the appliance's certificate the kiosks' link is encrypted too (mqtts on the same port).
-    this.server = tlsCert && tlsKey ? createTlsServer({ cert: readFileSync(tlsCert), key: readFileSync(tlsKey) }, (s) => b.handle(s)) : createServer((s) => b.handle(s));
-    const srv = this.server;
-    await new Promise<void>((resolve, reject) => {
-      srv.once("error", reject);
-      srv.listen(this.port, this.host, () => {
-        srv.off("error", reject);
-        resolve();
-      });
-    });
+    const tls = tlsCert && tlsKey ? { cert: readFileSync(tlsCert, "utf8"), key: readFileSync(tlsKey, "utf8") } : undefined;
+    this.server = listenStreams({ host: this.host, port: this.port, tls }, (s) => b.handle(s));
     running.set(this.deps, this);
     this.deps.log.info(`MQTT (${tlsCert ? "TLS" : "TCP"}) à l'écoute sur le port ${this.boundPort}`);
   }
 
   /** The port actually bound (tests pass 0). */
   get boundPort(): number {
-    const a = this.server?.address();
-    return a && typeof a === "object" ? a.port : this.port;
+    return this.server?.port ?? this.port;
   }
 
   async stop() {
     running.delete(this.deps);
     this.link.detach();
-    const srv = this.server;
-    this.server = null;
     // Stop accepting first, then close the broker (which ends every client connection).
-    const closed = srv ? new Promise<void>((resolve) => srv.close(() => resolve())) : Promise.resolve();
+    this.server?.stop(false);
+    this.server = null;
     if (this.broker) await this.broker.close();
     this.broker = null;
-    await closed;
   }
 }

@@ -15,9 +15,11 @@ import { epnWorkstations } from "../../modules/epn/schema";
 import {
   ackCommand,
   authenticateWorkstation,
+  COMMAND_TTL_MS,
   endSession,
   heartbeat,
   kioskState,
+  listCommands,
   markWorkstationOffline,
   openSession,
   publishTiles,
@@ -44,7 +46,19 @@ export function kioskCtx(deps: Deps, workstationId: string, secret: string, ip: 
 
 /** The current secret hash of a workstation (null when revoked or deleted): rotation and revocation cut the link. */
 export function currentTokenHash(deps: Deps, id: Identity): string | null {
-  return deps.db.select({ h: epnWorkstations.tokenHash }).from(epnWorkstations).where(and(eq(epnWorkstations.id, id.workstationId), eq(epnWorkstations.orgId, id.orgId))).get()?.h ?? null;
+  // Asked at every tile change of a connected kiosk: a cached raw statement, not a query built each time.
+  const row = deps.db.$client.query("SELECT token_hash FROM epn_workstations WHERE id = ?1 AND org_id = ?2").get(id.workstationId, id.orgId) as { token_hash: string | null } | null;
+  return row?.token_hash ?? null;
+}
+
+/**
+ * Whether a kiosk may have commands to receive (pending, or delivered and unanswered, younger than EPN's lifetime):
+ * asked at every (re)connection, so that the common case, nothing waiting, costs one cached read of EPN's queue
+ * instead of two EPN service calls. Reads EPN's table directly (EPN has no such query).
+ */
+export function mayHaveCommands(ctx: Ctx, wsId: string): boolean {
+  const since = new Date(ctx.clock.now().getTime() - COMMAND_TTL_MS).toISOString();
+  return !!ctx.db.$client.query("SELECT 1 FROM epn_commands WHERE workstation_id = ?1 AND org_id = ?2 AND status IN ('pending', 'delivered') AND created_at >= ?3 LIMIT 1").get(wsId, ctx.org, since);
 }
 
 /** Records a heartbeat in EPN (online, address, time-up enforcement); returns whether EPN ended the session. */
@@ -106,6 +120,25 @@ export function reportProblem(ctx: Ctx, wsId: string, e: Extract<Event, { type: 
 export function takeCommands(ctx: Ctx, wsId: string): Command[] {
   const now = ctx.clock.now().getTime();
   return takePendingCommands(ctx, wsId).map((c: KioskCommand) => toCommand(c, now));
+}
+
+/**
+ * Commands EPN marked delivered that the kiosk never acknowledged (its link dropped before they arrived, or
+ * before its answer did), oldest first, to send again when it is back. Only those newer than the last command
+ * it did answer (an older one was overtaken: resending a "lock" after an acknowledged "unlock" would be wrong)
+ * and younger than EPN's command lifetime. The agent applies a command id once, so a repeat is only re-acked.
+ * Built on EPN's `listCommands` (its 30 latest): EPN has no "delivered but unacknowledged" query of its own.
+ */
+export function unackedCommands(ctx: Ctx, wsId: string): Command[] {
+  const now = ctx.clock.now().getTime();
+  const out: Command[] = [];
+  // Newest first; commands queued within the same millisecond are ordered by their time-ordered (v7) ids.
+  const recent = listCommands(ctx, wsId).sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
+  for (const c of recent) {
+    if (c.status === "acked" || c.status === "failed") break;
+    if (c.status === "delivered" && now - Date.parse(c.createdAt) < COMMAND_TTL_MS) out.push(toCommand(c, now));
+  }
+  return out.reverse();
 }
 
 function toCommand(c: KioskCommand, now: number): Command {

@@ -6,7 +6,8 @@ import type { Ctx, Deps } from "../../core/context";
 import { AppError } from "../../core/errors";
 import { newId, type Payloads, type Request, type Response } from "../../../agent/protocol";
 import type { BrokerHooks, Identity, KioskBroker, UpMessage } from "./broker";
-import { commandAcked, currentTokenHash, kioskCtx, markOffline, openKioskSession, recordHeartbeat, reportProblem, sessionEndedByKiosk, syncKiosk, takeCommands } from "./epn-bridge";
+import { getSettings } from "../../modules/epn/service";
+import { commandAcked, currentTokenHash, kioskCtx, mayHaveCommands, markOffline, openKioskSession, recordHeartbeat, reportProblem, sessionEndedByKiosk, syncKiosk, takeCommands, unackedCommands } from "./epn-bridge";
 import { storeInventory } from "./inventory";
 import { LogThrottle } from "./log-throttle";
 import { RateLimiter } from "../../core/auth/rate-limit";
@@ -15,8 +16,15 @@ import { RateLimiter } from "../../core/auth/rate-limit";
 const inventoryLimit = () => new RateLimiter(3, 10 * 60_000);
 const problemLimit = () => new RateLimiter(5, 10 * 60_000);
 
-/** A heartbeat reaches EPN (a database write) at most this often per kiosk; the broker sees every one. Below EPN's smallest offline delay (15 s). */
-export const HEARTBEAT_FLUSH_MS = 10_000;
+/**
+ * How often a kiosk's heartbeat reaches EPN (a database write; the broker sees every one): a third of the
+ * organisation's offline delay, so EPN's own "no news, offline" rule never fires for a live kiosk, between 5 s
+ * and 60 s. With EPN's default (90 s) that is 30 s: 67 writes a second for 2,000 kiosks instead of 200. A lost
+ * kiosk is marked offline by its disconnection, at once, not by this.
+ */
+export function heartbeatFlushMs(offlineAfterSeconds: number) {
+  return Math.min(60_000, Math.max(5_000, Math.floor((offlineAfterSeconds * 1000) / 3)));
+}
 
 interface Conn {
   ctx: Ctx;
@@ -34,10 +42,12 @@ export interface LinkStats {
   heartbeatGaps: number;
   requests: number;
   eventsReplayed: number;
+  /** Commands sent again to a kiosk that came back without having acknowledged them. */
+  commandsResent: number;
 }
 
 export class KioskLink {
-  readonly stats: LinkStats = { heartbeats: 0, heartbeatGaps: 0, requests: 0, eventsReplayed: 0 };
+  readonly stats: LinkStats = { heartbeats: 0, heartbeatGaps: 0, requests: 0, eventsReplayed: 0, commandsResent: 0 };
   private broker: KioskBroker | null = null;
   private conns = new Map<string, Conn>();
   /** Contexts outlive connections: a message published just before a disconnect is still handled. */
@@ -46,6 +56,8 @@ export class KioskLink {
   private unsubscribe: (() => void) | null = null;
   private throttle: LogThrottle;
   private limits = { inventory: inventoryLimit(), problem: problemLimit() };
+  /** Per organisation: its flush interval, re-read from EPN's settings every minute. */
+  private flushEvery = new Map<string, { ms: number; until: number }>();
   readonly hooks: BrokerHooks;
 
   constructor(private deps: Deps) {
@@ -54,6 +66,7 @@ export class KioskLink {
       authenticate: (u, p, ip) => this.authenticate(u, p, ip),
       connected: (id, ip) => this.connected(id, ip),
       disconnected: (id) => this.disconnected(id),
+      subscribed: (id) => this.deliver(id.workstationId, true),
       message: (id, msg) => this.message(id, msg),
     };
   }
@@ -64,7 +77,7 @@ export class KioskLink {
     this.unsubscribe = this.deps.events.subscribe((e) => {
       const d = e.data as { id?: string; workstationId?: string; enrolled?: boolean } | null;
       if (e.type === "epn.command" && d?.workstationId) this.deliver(d.workstationId);
-      else if (e.type === "epn.workstation" && d?.id) this.recheck(d.id);
+      else if (e.type === "epn.workstation" && d?.id) this.recheck(d.id, d.enrolled === false);
       else if (e.type === "epn.workstation.deleted" && d?.id) this.broker?.disconnect(d.id);
     });
   }
@@ -91,7 +104,8 @@ export class KioskLink {
     if (!c) return;
     c.ip = ip;
     this.flush(id.workstationId, c);
-    this.deliver(id.workstationId);
+    this.announce(id, { connected: true });
+    // Commands wait for its subscription (`subscribed`): published now, they would reach nobody.
   }
 
   private disconnected(id: Identity) {
@@ -99,13 +113,19 @@ export class KioskLink {
     if (!c) return;
     this.conns.delete(id.workstationId);
     this.guard("déconnexion", () => markOffline(c.ctx, id.workstationId));
+    this.announce(id, { connected: false });
+  }
+
+  /** Tells the organisation's browsers (the agents page) that a kiosk's link or inventory changed; no content, just the id. */
+  private announce(id: Identity, what: { connected?: boolean; inventory?: boolean }) {
+    this.deps.events.publish({ orgId: id.orgId, type: "mqtt.agent", data: { workstationId: id.workstationId, ...what } });
   }
 
   /** Revocation or a new secret: a connection opened with the old secret is cut. */
-  private recheck(wsId: string) {
+  private recheck(wsId: string, revoked: boolean) {
     const c = this.conns.get(wsId);
     if (!c || !this.broker?.isConnected(wsId)) return;
-    if (currentTokenHash(this.deps, { orgId: c.ctx.org, workstationId: wsId }) !== c.tokenHash) {
+    if (revoked || currentTokenHash(this.deps, { orgId: c.ctx.org, workstationId: wsId }) !== c.tokenHash) {
       this.deps.log.info("mqtt : poste révoqué ou secret renouvelé, connexion coupée", { workstation: wsId });
       this.conns.delete(wsId);
       this.ctxs.delete(wsId);
@@ -113,15 +133,28 @@ export class KioskLink {
     }
   }
 
-  /** Pushes the workstation's pending EPN commands (marked delivered by EPN). */
-  private deliver(wsId: string) {
+  /** Pushes the workstation's pending EPN commands (marked delivered by EPN); `resend`: first those it never acknowledged. */
+  private deliver(wsId: string, resend = false) {
     const c = this.conns.get(wsId);
     const b = this.broker;
     if (!c || !b || !b.isConnected(wsId)) return;
     const id = { orgId: c.ctx.org, workstationId: wsId };
     this.guard("commandes", () => {
-      for (const cmd of takeCommands(c.ctx, wsId)) b.publish(id, "cmd", cmd).catch((e) => this.deps.log.warn("mqtt : commande non publiée", { workstation: wsId, error: String(e) }));
+      if (resend && !mayHaveCommands(c.ctx, wsId)) return;
+      const again = resend ? unackedCommands(c.ctx, wsId) : [];
+      if (again.length) this.stats.commandsResent += again.length;
+      for (const cmd of [...again, ...takeCommands(c.ctx, wsId)]) b.publish(id, "cmd", cmd).catch((e) => this.deps.log.warn("mqtt : commande non publiée", { workstation: wsId, error: String(e) }));
     });
+  }
+
+  private flushMs(ctx: Ctx) {
+    const now = Date.now();
+    let f = this.flushEvery.get(ctx.org);
+    if (!f || f.until < now) {
+      f = { ms: heartbeatFlushMs(getSettings(ctx).offlineAfterSeconds), until: now + 60_000 };
+      this.flushEvery.set(ctx.org, f);
+    }
+    return f.ms;
   }
 
   private flush(wsId: string, c: Conn) {
@@ -140,7 +173,7 @@ export class KioskLink {
         const seq = msg.value.seq;
         if (c.lastSeq !== null && seq > c.lastSeq + 1) this.stats.heartbeatGaps += seq - c.lastSeq - 1;
         c.lastSeq = seq;
-        if (Date.now() - c.flushedAt >= HEARTBEAT_FLUSH_MS) this.flush(id.workstationId, c);
+        if (Date.now() - c.flushedAt >= this.flushMs(c.ctx)) this.flush(id.workstationId, c);
         return;
       }
       case "status": {
@@ -158,6 +191,7 @@ export class KioskLink {
         return this.guard("inventaire", () => {
           this.limits.inventory.hit(id.workstationId);
           storeInventory(ctx, id.workstationId, msg.value);
+          this.announce(id, { inventory: true });
         });
       case "ack":
         return this.guard("accusé", () => commandAcked(ctx, id.workstationId, msg.value.id, msg.value.ok, msg.value.error));

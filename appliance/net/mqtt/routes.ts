@@ -4,6 +4,7 @@ import type { Deps } from "../../core/context";
 import { authPlugin, declarePublic } from "../../core/http/auth-plugin";
 import { createEnrolmentToken, enrol, listEnrolmentTokens, revokeEnrolmentToken, revokeWorkstation } from "./enrolment";
 import { getInventory, inventoryHistory } from "./inventory";
+import { listAgents } from "./agents";
 import { mqttServiceOf } from "./daemon";
 import { mqttWebSocketRoute } from "./ws-bridge";
 
@@ -43,6 +44,10 @@ export function mqttRoutes(deps: Deps) {
     .post("/api/mqtt/workstations/:id/revoke", ({ auth, params }) => revokeWorkstation(auth.ctx({ role: "admin" }), params.id, (id) => broker()?.disconnect(id)), {
       params: Id,
       detail: { summary: "Révoquer un poste : son secret cesse de valoir et sa connexion est coupée", tags: ["postes publics"] },
+    })
+    .get("/api/mqtt/workstations", ({ auth, query }) => listAgents(auth.ctx(INVENTORY_READERS), query, (id) => broker()?.isConnected(id) ?? false), {
+      query: t.Object({ roomId: t.Optional(t.String({ maxLength: 64 })) }),
+      detail: { summary: "Agents des postes : connexion, version, résumé du dernier inventaire", tags: ["postes publics"] },
     })
     .get("/api/mqtt/workstations/:id/inventory", ({ auth, params }) => getInventory(auth.ctx(INVENTORY_READERS), params.id), {
       params: Id,

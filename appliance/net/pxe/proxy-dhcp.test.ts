@@ -74,6 +74,22 @@ describe("proxy-DHCP sur de vraies sockets UDP", () => {
     expect(got!.msg.options.get(OPT.CLIENT_UUID)!.length).toBe(17);
   });
 
+  test("réponse vers un port fermé (ICMP « port injoignable ») : le démon continue de servir", async () => {
+    // A client that asks on 4011 and closes its port at once: the ACK comes back as ICMP port unreachable.
+    const gone = dgram.createSocket("udp4");
+    await new Promise<void>((r) => gone.bind(0, "127.0.0.1", () => r()));
+    await new Promise<void>((r, j) => gone.send(intelBiosProxyRequest(), ports.proxy, "127.0.0.1", (e) => (e ? j(e) : r())));
+    gone.close();
+    await Bun.sleep(100);
+    const bytes = intelBiosProxyRequest();
+    // Same fixture (same xid) as the test above: forget its answer so only a fresh one counts.
+    for (let i = inbox.length - 1; i >= 0; i--) if (inbox[i]!.msg.xid === decodeDhcp(bytes).xid) inbox.splice(i, 1);
+    await send(bytes, ports.proxy);
+    const got = await waitFor(decodeDhcp(bytes).xid);
+    expect(got).not.toBeNull();
+    expect(messageType(got!.msg)).toBe(5);
+  });
+
   test("paquet illisible : ignoré sans arrêter le démon", async () => {
     await send(new Uint8Array([1, 2, 3]), ports.dhcp);
     const bytes = fixture("uefi-ipxe-rom-discover");

@@ -115,8 +115,19 @@ export class ReadTransfer {
   }
 
   private sendOack() {
-    this.sock.send(oackPacket(this.p.oack!));
+    if (!this.trySend(() => this.sock.send(oackPacket(this.p.oack!)))) return;
     this.arm();
+  }
+
+  /** Runs a send; a client gone meanwhile (a pending ICMP error makes the next send throw) ends the transfer. */
+  private trySend<T>(send: () => T): boolean {
+    try {
+      send();
+      return true;
+    } catch (e) {
+      this.lost((e as Error).message);
+      return false;
+    }
   }
 
   private packet(block: number) {
@@ -157,10 +168,11 @@ export class ReadTransfer {
 
   private flush(packets: Uint8Array[]) {
     if (packets.length === 1) {
-      if (!this.sock.send(packets[0]!)) this.pending = packets;
+      this.trySend(() => this.sock.send(packets[0]!) || (this.pending = packets));
       return;
     }
-    const n = this.sock.sendMany(packets);
+    let n = 0;
+    if (!this.trySend(() => (n = this.sock.sendMany(packets)))) return;
     // The kernel buffer was full: the rest goes out on `drain` (a newer window replaces them, never the reverse).
     this.pending = n < packets.length ? packets.slice(n) : [];
   }
@@ -223,6 +235,11 @@ export class ReadTransfer {
     }
     if (!this.oackConfirmed) this.sendOack();
     else this.sendWindow();
+  }
+
+  /** The client's port is closed (ICMP error): it is gone, nothing to tell it. */
+  lost(reason: string) {
+    this.finish({ ok: false, reason: `client injoignable (${reason})` }, false);
   }
 
   /** Stops the transfer (server shutdown). */

@@ -89,19 +89,24 @@ export class TftpService implements Service {
     const sock = await Bun.udpSocket({
       hostname: this.opts.host ?? "0.0.0.0",
       port: this.opts.port,
-      socket: { data: (_s, buf, port, address) => void this.onRequest(buf, port, address) },
+      socket: {
+        data: (_s, buf, port, address) => void this.onRequest(buf, port, address),
+        // Without a handler Bun turns an ICMP error (e.g. port unreachable) into an uncaught exception.
+        error: (...a: unknown[]) => this.opts.log.debug("TFTP : erreur de socket", { erreur: String(a.find((x) => x instanceof Error)) }),
+      },
     });
     this.sock = sock;
     this.opts.log.info("TFTP actif", { port: sock.port, dossier: this.opts.root });
   }
 
   /** Answers from a fresh socket: the client learns our transfer ID from it (RFC 1350). */
-  private async tidSocket(port: number, address: string, onData: (b: Uint8Array) => void, onDrain: () => void): Promise<Bun.udp.ConnectedSocket<"buffer">> {
+  private async tidSocket(port: number, address: string, onData: (b: Uint8Array) => void, onDrain: () => void, onError: (e: Error) => void = () => {}): Promise<Bun.udp.ConnectedSocket<"buffer">> {
     return Bun.udpSocket({
       hostname: this.opts.host ?? "0.0.0.0",
       port: 0,
       connect: { hostname: address, port },
-      socket: { data: (_s, buf) => onData(buf), drain: () => onDrain() },
+      // The client's port closed (ICMP port unreachable → ECONNREFUSED): Bun calls this with the error as its one argument.
+      socket: { data: (_s, buf) => onData(buf), drain: () => onDrain(), error: (...a: unknown[]) => onError((a.find((x) => x instanceof Error) as Error) ?? new Error("erreur de socket")) },
     });
   }
 
@@ -145,7 +150,7 @@ export class TftpService implements Service {
     this.transfers.set(key, null as unknown as ReadTransfer);
     this.stats.active++;
     try {
-      const s = await this.tidSocket(port, address, (b) => transfer?.receive(b), () => transfer?.drain());
+      const s = await this.tidSocket(port, address, (b) => transfer?.receive(b), () => transfer?.drain(), (e) => transfer?.lost(e.message));
       transfer = new ReadTransfer(s, src, params, (end) => {
         this.transfers.delete(key);
         this.stats.active--;

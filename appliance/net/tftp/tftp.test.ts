@@ -183,3 +183,22 @@ describe("négociation et schéma PXE", () => {
     c.close();
   });
 });
+
+describe("client disparu", () => {
+  test("un client qui ferme son port en plein transfert : transfert arrêté aussitôt, le serveur continue de servir", async () => {
+    const before = { ...svc.stats };
+    // Acknowledge block 1 and close at once: block 2 goes to a closed port and comes back as ICMP "port unreachable".
+    const c = await ask(requestPacket(OP.RRQ, "big.bin"));
+    expect(blockOf(c.data)).toBe(1);
+    c.reply(Uint8Array.of(0, OP.ACK, 0, 1));
+    c.close();
+    const t0 = Date.now();
+    while (svc.stats.active > before.active && Date.now() - t0 < 3000) await Bun.sleep(20);
+    // Ended by the refusal, not by the 5 × 1 s retransmission timeout.
+    expect(svc.stats.active).toBe(before.active);
+    expect(svc.stats.failed).toBe(before.failed + 1);
+    const r = await run(["curl", "-sS", "-o", join(out, "apres.bin"), `tftp://127.0.0.1:${port}/big.bin`]);
+    expect(r.text).toBe("");
+    same(join(out, "apres.bin"), big);
+  });
+});

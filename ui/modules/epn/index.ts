@@ -7,6 +7,7 @@ import { CodesPage } from "./codes";
 import { ReservationsPage } from "./reservations";
 import { StatsPage } from "./stats";
 import { SettingsPage } from "./settings";
+import { KiosksPage } from "./kiosks";
 
 const epn: UiModule = {
   name: "epn",
@@ -19,6 +20,7 @@ const epn: UiModule = {
     { path: "/epn/codes", view: CodesPage, label: "Codes d'accès" },
     { path: "/epn/reservations", view: ReservationsPage, label: "Réservations" },
     { path: "/epn/statistiques", view: StatsPage, label: "Statistiques" },
+    { path: "/epn/postes", view: KiosksPage, label: "Postes et agents" },
     { path: "/epn/parametres", view: SettingsPage, label: "Paramètres" },
   ],
 };

@@ -1,10 +1,11 @@
 /** The command queue for kiosks: rows with delivery and acknowledgement status (MQTT delivers them later). */
-import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Ctx } from "../../../core/context";
 import type { Db } from "../../../core/db/client";
 import { changed, withTransaction } from "../../../core/db/client";
 import { NotFound } from "../../../core/errors";
 import { publishTiles } from "./room-view";
+import { prepared, sameOrg } from "./prepared";
 import { epnCommands } from "../schema";
 
 /** What a kiosk can be told to do. */
@@ -44,6 +45,16 @@ export function announceCommands(ctx: Pick<Ctx, "org" | "events">, cmds: KioskCo
 
 /** Pending commands of a workstation, oldest first, marked delivered (the kiosk's poll). */
 export function takePendingCommands(ctx: Pick<Ctx, "db" | "org" | "clock">, wsId: string): KioskCommand[] {
+  // Nearly every poll finds nothing: one prepared read answers it without taking the write lock.
+  const anyPending = prepared(ctx.db, "commands:any-pending", (d) =>
+    d
+      .select({ id: epnCommands.id })
+      .from(epnCommands)
+      .where(and(eq(epnCommands.workstationId, sql.placeholder("ws")), eq(epnCommands.status, "pending"), sameOrg(epnCommands.orgId, sql.placeholder("org"))))
+      .limit(1)
+      .prepare(),
+  );
+  if (!anyPending.get({ ws: wsId, org: ctx.org })) return [];
   return withTransaction(ctx.db, (tx) => {
     const rows = tx
       .select()

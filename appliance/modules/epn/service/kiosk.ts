@@ -1,18 +1,19 @@
 /** What a kiosk calls with its own secret: authenticate, report (heartbeat), read its state, end its session. */
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Ctx, Deps } from "../../../core/context";
+import type { Db } from "../../../core/db/client";
 import { changed, withTransaction } from "../../../core/db/client";
 import { Conflict, Invalid, Unauthorized } from "../../../core/errors";
 import { sha256 } from "../../../core/auth/crypto";
 import { epnCommands, epnSessions, epnWorkstations } from "../schema";
 import { prepared } from "./prepared";
 import { WORKSTATION_TOKEN_PREFIX } from "./workstations";
-import { endSession, endSessionTx, runningSession } from "./end-session";
-import { publishTiles } from "./room-view";
+import { endSessionTx, runningSession } from "./end-session";
+import { announceTiles, publishTiles, tilesToPublish } from "./room-view";
 import { openingAt } from "./opening-hours";
 import { closuresFor, roomInOrg } from "./rooms";
 import { localDay } from "./local-time";
-import { getSettings } from "./settings";
+import { getSettings, type EpnSettings } from "./settings";
 import { announceCommands, queueCommand, type KioskCommand } from "./commands";
 
 type WsRow = typeof epnWorkstations.$inferSelect;
@@ -34,19 +35,32 @@ export function authenticateWorkstation(deps: Deps, authorization: string | null
   return { ctx, ws };
 }
 
+const P = (name: string) => sql.placeholder(name);
+
+/** Heartbeats and state polls arrive every few seconds from every kiosk: their reads are prepared once. */
+function statements(db: Db) {
+  return prepared(db, "kiosk", (d) => ({
+    ws: d.select().from(epnWorkstations).where(eq(epnWorkstations.id, P("id"))).prepare(),
+    seen: d
+      .update(epnWorkstations)
+      .set({ lastSeenAt: sql`${P("now")}`, online: 1, ip: sql`${P("ip")}`, mac: sql`${P("mac")}`, agentVersion: sql`${P("agent")}` })
+      .where(eq(epnWorkstations.id, P("id")))
+      .prepare(),
+    activity: d.update(epnSessions).set({ lastActivityAt: sql`${P("at")}` }).where(eq(epnSessions.id, P("id"))).prepare(),
+    pending: d.select({ n: sql<number>`count(*)` }).from(epnCommands).where(and(eq(epnCommands.workstationId, P("ws")), eq(epnCommands.status, "pending"))).prepare(),
+  }));
+}
+
 /** The kiosk's view of itself: lock, running session with the server's time left, opening hours. */
-export function kioskState(ctx: Ctx, wsId: string) {
+export function kioskState(ctx: Ctx, wsId: string, settings?: EpnSettings) {
   const now = ctx.clock.now();
-  const s = getSettings(ctx);
-  const ws = ctx.db.select().from(epnWorkstations).where(eq(epnWorkstations.id, wsId)).get()!;
+  const s = settings ?? getSettings(ctx);
+  const q = statements(ctx.db);
+  const ws = q.ws.get({ id: wsId })!;
   const room = roomInOrg(ctx, ctx.db, ws.roomId);
   const opening = openingAt(now, room.id, room.hours, closuresFor(ctx, ctx.db, room.id, localDay(now, s.timezone)), s.timezone);
   const session = runningSession(ctx, ctx.db, wsId);
-  const pending = ctx.db
-    .select({ n: sql<number>`count(*)` })
-    .from(epnCommands)
-    .where(and(eq(epnCommands.workstationId, wsId), inArray(epnCommands.status, ["pending"])))
-    .get()!.n;
+  const pending = q.pending.get({ ws: wsId })!.n;
   return {
     serverTime: now.toISOString(),
     workstation: { id: ws.id, name: ws.name, room: room.name },
@@ -72,16 +86,14 @@ export function heartbeat(ctx: Ctx, wsId: string, input: { idleSeconds?: number 
   let changed = false;
   let ended: { reason: string } | null = null;
   let cmd: KioskCommand | null = null;
+  const q = statements(ctx.db);
   withTransaction(ctx.db, (tx) => {
-    const ws = tx.select().from(epnWorkstations).where(eq(epnWorkstations.id, wsId)).get()!;
+    const ws = q.ws.get({ id: wsId })!;
     const wasOnline = !!ws.online && !!ws.lastSeenAt && now.getTime() - Date.parse(ws.lastSeenAt) < s.offlineAfterSeconds * 1000;
     const ip = input.ip?.slice(0, 45) || ctx.ip || ws.ip;
     const mac = input.mac?.toLowerCase().replace(/-/g, ":") ?? ws.mac;
     changed = !wasOnline || ip !== ws.ip || mac !== ws.mac;
-    tx.update(epnWorkstations)
-      .set({ lastSeenAt: now.toISOString(), online: 1, ip, mac, agentVersion: input.agentVersion?.slice(0, 40) ?? ws.agentVersion })
-      .where(eq(epnWorkstations.id, wsId))
-      .run();
+    q.seen.run({ id: wsId, now: now.toISOString(), ip, mac, agent: input.agentVersion?.slice(0, 40) ?? ws.agentVersion });
     const session = runningSession(ctx, tx, wsId);
     if (!session) return;
     if (Date.parse(session.endsAt) <= now.getTime()) {
@@ -94,20 +106,24 @@ export function heartbeat(ctx: Ctx, wsId: string, input: { idleSeconds?: number 
     } else if (input.idleSeconds != null) {
       const last = new Date(now.getTime() - input.idleSeconds * 1000).toISOString();
       // Written only when it moved by more than 30 s: heartbeats stay cheap.
-      if (Math.abs(Date.parse(last) - Date.parse(session.lastActivityAt)) > 30_000)
-        tx.update(epnSessions).set({ lastActivityAt: last }).where(eq(epnSessions.id, session.id)).run();
+      if (Math.abs(Date.parse(last) - Date.parse(session.lastActivityAt)) > 30_000) q.activity.run({ id: session.id, at: last });
     }
   });
   if (cmd) announceCommands(ctx, [cmd]);
-  if (changed || ended) publishTiles(ctx, [wsId]);
-  return { ...kioskState(ctx, wsId), ended };
+  if (changed || ended) publishTiles(ctx, [wsId], s);
+  return { ...kioskState(ctx, wsId, s), ended };
 }
 
-/** The patron logs out at the kiosk. */
+/** The patron logs out at the kiosk (no "logout" command is queued: the kiosk did it). */
 export function endOwnSession(ctx: Ctx, wsId: string) {
-  const s = runningSession(ctx, ctx.db, wsId);
-  if (!s) throw new Conflict("Aucune session n'est ouverte sur ce poste.");
-  return endSession(ctx, s.id, "user");
+  // Found and ended in one transaction, the live tile read in it too (see openSession).
+  const { ended, tiles } = withTransaction(ctx.db, (tx) => {
+    const s = runningSession(ctx, tx, wsId);
+    if (!s) throw new Conflict("Aucune session n'est ouverte sur ce poste.");
+    return { ended: endSessionTx(ctx, tx, s, "user"), tiles: tilesToPublish(ctx, [wsId]) };
+  });
+  announceTiles(ctx, tiles);
+  return { ...ended, workstationId: wsId };
 }
 
 /** Marks a workstation offline at once (its MQTT connection dropped or its last will arrived). */

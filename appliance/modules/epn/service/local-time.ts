@@ -34,8 +34,7 @@ export interface LocalParts {
   weekday: number;
 }
 
-// Opening-hours arithmetic asks the same instants and wall times over and over: small bounded memos.
-const partsMemo = new Map<string, LocalParts>();
+// Opening-hours arithmetic asks the same wall times over and over: a small bounded memo.
 const zonedMemo = new Map<string, number>();
 function remember<V>(m: Map<string, V>, k: string, v: V) {
   if (m.size > 20_000) m.clear();
@@ -43,11 +42,28 @@ function remember<V>(m: Map<string, V>, k: string, v: V) {
   return v;
 }
 
+// Every kiosk request asks for local parts of a new instant, and formatToParts costs ~10 µs here. A zone's
+// offset is constant within a UTC minute whenever it is a whole number of minutes (every zone since 1972:
+// transitions fall on whole minutes), so it is computed once per zone and minute, and the parts derived.
+const offsetMemo = new Map<string, number>();
+const pad2 = (n: number) => (n < 10 ? "0" : "") + n;
+
 /** The local date, time and weekday of `d` in `tz`. */
 export function localParts(d: Date, tz: string): LocalParts {
-  const key = d.getTime() + tz;
-  const hit = partsMemo.get(key);
-  return hit ? { ...hit } : remember(partsMemo, key, computeParts(d, tz));
+  const t = d.getTime();
+  const minute = Math.floor(t / 60_000) * 60_000;
+  const key = tz + minute;
+  let offset = offsetMemo.get(key);
+  if (offset === undefined) {
+    const p = computeParts(new Date(minute), tz);
+    offset = Date.UTC(p.year, p.month - 1, p.date, p.hour, p.minute, p.second) - minute;
+    // Historical odd offsets (seconds) or years Intl would print otherwise: no shortcut.
+    if (offset % 60_000 !== 0 || p.year < 1000 || p.year > 9999) return computeParts(d, tz);
+    remember(offsetMemo, key, offset);
+  }
+  const l = new Date(t + offset);
+  const year = l.getUTCFullYear(), month = l.getUTCMonth() + 1, date = l.getUTCDate();
+  return { day: `${year}-${pad2(month)}-${pad2(date)}`, year, month, date, hour: l.getUTCHours(), minute: l.getUTCMinutes(), second: l.getUTCSeconds(), weekday: ((l.getUTCDay() + 6) % 7) + 1 };
 }
 
 function computeParts(d: Date, tz: string): LocalParts {
@@ -85,16 +101,25 @@ function computeZoned(day: string, hhmm: string, tz: string): number {
   return t;
 }
 
+// Opening hours walk the same few days on every session opened: day arithmetic is memoised too.
+const addDaysMemo = new Map<string, string>();
+const weekdayMemo = new Map<string, number>();
+
 /** `day` shifted by `n` days (calendar arithmetic, no time zone involved). */
 export function addDays(day: string, n: number) {
+  const key = `${day}|${n}`;
+  const hit = addDaysMemo.get(key);
+  if (hit !== undefined) return hit;
   const [y, m, d] = day.split("-").map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+  return remember(addDaysMemo, key, new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10));
 }
 
 /** ISO weekday (1 = lundi) of a calendar day. */
 export function weekdayOf(day: string) {
+  const hit = weekdayMemo.get(day);
+  if (hit !== undefined) return hit;
   const [y, m, d] = day.split("-").map(Number) as [number, number, number];
-  return ((new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7) + 1;
+  return remember(weekdayMemo, day, ((new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7) + 1);
 }
 
 /** "2026-W10" style ISO week of a calendar day. */

@@ -1,5 +1,5 @@
 /** Opening a session with a code at a kiosk: every rule checked in one transaction, the server sets the end. */
-import { and, asc, eq, gt, gte, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Ctx } from "../../../core/context";
 import type { Db } from "../../../core/db/client";
 import { withTransaction } from "../../../core/db/client";
@@ -14,7 +14,7 @@ import { openingAt } from "./opening-hours";
 import { closuresFor, roomInOrg } from "./rooms";
 import { getSettings, type EpnSettings } from "./settings";
 import { Refused, sessionLength } from "./session-rules";
-import { patronName, publishTiles, RESERVED_AHEAD_MS } from "./room-view";
+import { announceTiles, patronName, RESERVED_AHEAD_MS, tilesToPublish } from "./room-view";
 
 /** Wrong codes are counted over this window. */
 export const FAILURE_WINDOW_MS = 10 * 60_000;
@@ -31,50 +31,48 @@ const P = (name: string) => sql.placeholder(name);
 
 /** The reads of the opening path, prepared once per database. */
 function statements(db: Db) {
-  return prepared(db, "open-session", (d) => {
-    const failures = (col: typeof epnCodeFailures.workstationId) =>
-      d.select({ n: sql<number>`count(*)`, first: sql<string>`min(${epnCodeFailures.at})` }).from(epnCodeFailures).where(and(eq(col, P("key")), gte(epnCodeFailures.at, P("since")))).prepare();
-    return {
-      failuresByWs: failures(epnCodeFailures.workstationId),
-      failuresByIp: failures(epnCodeFailures.ip as unknown as typeof epnCodeFailures.workstationId),
-      codeByText: d.select({ id: epnCodes.id }).from(epnCodes).where(and(eq(epnCodes.orgId, P("org")), eq(epnCodes.code, P("code")))).prepare(),
-      ws: d.select().from(epnWorkstations).where(and(eq(epnWorkstations.id, P("id")), eq(epnWorkstations.orgId, P("org")))).prepare(),
-      running: d.select({ id: epnSessions.id }).from(epnSessions).where(and(eq(epnSessions.workstationId, P("ws")), isNull(epnSessions.endedAt))).prepare(),
-      code: d.select().from(epnCodes).where(eq(epnCodes.id, P("id"))).prepare(),
-      patron: d.select().from(epnPatrons).where(eq(epnPatrons.id, P("id"))).prepare(),
-      busy: d
-        .select({ ws: epnWorkstations.name })
-        .from(epnSessions)
-        .innerJoin(epnWorkstations, eq(epnWorkstations.id, epnSessions.workstationId))
-        .where(and(sameOrg(epnSessions.orgId, P("org")), eq(epnSessions.holder, P("holder")), isNull(epnSessions.endedAt)))
-        .prepare(),
-      reservations: d
-        .select()
-        .from(epnReservations)
-        .where(and(eq(epnReservations.orgId, P("org")), eq(epnReservations.workstationId, P("ws")), eq(epnReservations.status, "booked"), gt(epnReservations.endsAt, P("now"))))
-        .orderBy(asc(epnReservations.startsAt))
-        .prepare(),
-      usedToday: d
-        .select({ s: sql<number>`coalesce(sum(${epnSessions.usedSeconds}), 0)` })
-        .from(epnSessions)
-        .where(and(eq(epnSessions.orgId, P("org")), eq(epnSessions.holder, P("holder")), eq(epnSessions.localDay, P("day"))))
-        .prepare(),
-      countUse: d.update(epnCodes).set({ uses: sql`${epnCodes.uses} + 1`, updatedAt: sql`${P("now")}` }).where(eq(epnCodes.id, P("id"))).prepare(),
-      patronSeen: d.update(epnPatrons).set({ lastActivityAt: sql`${P("now")}` }).where(eq(epnPatrons.id, P("id"))).prepare(),
-      wsSeen: d.update(epnWorkstations).set({ lastSeenAt: sql`${P("now")}`, online: 1, ip: sql`coalesce(${P("ip")}, ${epnWorkstations.ip})` }).where(eq(epnWorkstations.id, P("id"))).prepare(),
-    };
-  });
+  return prepared(db, "open-session", (d) => ({
+    codeByText: d.select().from(epnCodes).where(and(eq(epnCodes.orgId, P("org")), eq(epnCodes.code, P("code")))).prepare(),
+    ws: d.select().from(epnWorkstations).where(and(eq(epnWorkstations.id, P("id")), eq(epnWorkstations.orgId, P("org")))).prepare(),
+    running: d.select({ id: epnSessions.id }).from(epnSessions).where(and(eq(epnSessions.workstationId, P("ws")), isNull(epnSessions.endedAt))).prepare(),
+    patron: d.select().from(epnPatrons).where(eq(epnPatrons.id, P("id"))).prepare(),
+    // A subselect, not a join, and no ORDER BY below: either is planned again at every call (3–5 µs, see
+    // room-view.ts); the few reservations are sorted in JS.
+    busy: d
+      .select({ ws: sql<string>`(SELECT name FROM ${epnWorkstations} WHERE ${epnWorkstations.id} = ${epnSessions.workstationId})` })
+      .from(epnSessions)
+      .where(and(sameOrg(epnSessions.orgId, P("org")), eq(epnSessions.holder, P("holder")), isNull(epnSessions.endedAt)))
+      .prepare(),
+    reservations: d
+      .select()
+      .from(epnReservations)
+      .where(and(sameOrg(epnReservations.orgId, P("org")), eq(epnReservations.workstationId, P("ws")), eq(epnReservations.status, "booked"), gt(epnReservations.endsAt, P("now"))))
+      .prepare(),
+    usedToday: d
+      .select({ s: sql<number>`coalesce(sum(${epnSessions.usedSeconds}), 0)` })
+      .from(epnSessions)
+      .where(and(eq(epnSessions.orgId, P("org")), eq(epnSessions.holder, P("holder")), eq(epnSessions.localDay, P("day"))))
+      .prepare(),
+    countUse: d.update(epnCodes).set({ uses: sql`${epnCodes.uses} + 1`, updatedAt: sql`${P("now")}` }).where(eq(epnCodes.id, P("id"))).prepare(),
+    patronSeen: d.update(epnPatrons).set({ lastActivityAt: sql`${P("now")}` }).where(eq(epnPatrons.id, P("id"))).prepare(),
+    wsSeen: d.update(epnWorkstations).set({ lastSeenAt: sql`${P("now")}`, online: 1, ip: sql`coalesce(${P("ip")}, ${epnWorkstations.ip})` }).where(eq(epnWorkstations.id, P("id"))).prepare(),
+  }));
 }
+
+// Both counters in one statement (one read per attempt instead of two); a null address counts nothing.
+// UNION ALL of two plain aggregates: min() in scalar subqueries is planned again at every call (room-view.ts).
+const FAILURES_SQL = `SELECT 'ws', count(*), min(at) FROM epn_code_failures WHERE workstation_id = ?1 AND at >= ?3
+  UNION ALL SELECT 'ip', count(*), min(at) FROM epn_code_failures WHERE ip = ?2 AND at >= ?3`;
 
 /** Refuses early when this workstation or address typed too many wrong codes recently. */
 function checkRateLimit(ctx: Ctx, wsId: string, s: EpnSettings) {
   const since = new Date(ctx.clock.now().getTime() - FAILURE_WINDOW_MS).toISOString();
-  const q = statements(ctx.db);
-  const byWs = q.failuresByWs.get({ key: wsId, since })!;
-  const byIp = ctx.ip ? q.failuresByIp.get({ key: ctx.ip, since })! : { n: 0, first: null };
-  const over = byWs.n >= s.maxCodeFailures ? byWs : byIp.n >= s.maxCodeFailures * 4 ? byIp : null;
-  if (over) {
-    const wait = Math.max(1, Math.ceil((Date.parse(over.first!) + FAILURE_WINDOW_MS - ctx.clock.now().getTime()) / 1000));
+  const rows = ctx.db.$client.query(FAILURES_SQL).values(wsId, ctx.ip ?? null, since) as [string, number, string | null][];
+  const byWs = rows.find((r) => r[0] === "ws")!;
+  const byIp = rows.find((r) => r[0] === "ip")!;
+  const first = byWs[1] >= s.maxCodeFailures ? byWs[2] : byIp[1] >= s.maxCodeFailures * 4 ? byIp[2] : null;
+  if (first) {
+    const wait = Math.max(1, Math.ceil((Date.parse(first) + FAILURE_WINDOW_MS - ctx.clock.now().getTime()) / 1000));
     throw new TooMany(`Trop de codes erronés sur ce poste : réessayez dans ${Math.ceil(wait / 60)} minute(s) ou adressez-vous à l'accueil.`, wait);
   }
 }
@@ -95,7 +93,7 @@ export function usedToday(db: Db, orgId: string, holder: string, day: string) {
 /** Reservations of the workstation that matter now; a no-show past its delay is released on the way. */
 function reservationsNow(ctx: Ctx, tx: Db, wsId: string, patronId: string | null, s: EpnSettings) {
   const now = ctx.clock.now();
-  const rows = statements(tx).reservations.all({ org: ctx.org, ws: wsId, now: now.toISOString() });
+  const rows = statements(tx).reservations.all({ org: ctx.org, ws: wsId, now: now.toISOString() }).sort((a, b) => (a.startsAt < b.startsAt ? -1 : a.startsAt > b.startsAt ? 1 : 0));
   const mine: string[] = [];
   let next: Date | null = null;
   for (const r of rows) {
@@ -128,14 +126,16 @@ export interface OpenedSession {
 
 /** Opens a session on the caller's workstation with the code typed; throws a Refused with a French message. */
 export function openSession(ctx: Ctx, wsId: string, input: { code: string }): OpenedSession {
-  const s = getSettings(ctx);
-  checkRateLimit(ctx, wsId, s);
-  const code = normalizeCode(input.code);
-  if (!code) throw recordFailure(ctx, wsId);
   const q = statements(ctx.db);
-  const known = q.codeByText.get({ org: ctx.org, code });
-  if (!known) throw recordFailure(ctx, wsId);
-  const opened = withTransaction(ctx.db, (tx) => {
+  // Every read, the live tile included, runs in the one write transaction: each statement outside a
+  // transaction takes and releases SQLite's file locks itself (system calls), and this runs per session.
+  const result = withTransaction(ctx.db, (tx) => {
+    const s = getSettings(ctx);
+    checkRateLimit(ctx, wsId, s);
+    const code = normalizeCode(input.code);
+    const c = code ? q.codeByText.get({ org: ctx.org, code }) : undefined;
+    // Unknown: nothing written here; the failure is recorded in its own transaction below.
+    if (!c) return null;
     const now = ctx.clock.now();
     const nowIso = now.toISOString();
     const ws = q.ws.get({ id: wsId, org: ctx.org });
@@ -144,7 +144,6 @@ export function openSession(ctx: Ctx, wsId: string, input: { code: string }): Op
     if (ws.locked) throw new Refused(423, "locked", "Ce poste est verrouillé par l'animateur.");
     if (q.running.get({ ws: wsId }))
       throw new Refused(409, "session_running", "Une session est déjà ouverte sur ce poste.");
-    const c = q.code.get({ id: known.id })!;
     const status = codeStatus(c, now);
     if (status !== "active") throw new Refused(422, "code_" + status, CODE_MESSAGES[status]!);
     const patron = c.patronId ? q.patron.get({ id: c.patronId }) : null;
@@ -182,8 +181,10 @@ export function openSession(ctx: Ctx, wsId: string, input: { code: string }): Op
       codeHint: "…" + formatCode(c.code).slice(-3), ip: ctx.ip ?? ws.ip, mac: ws.mac, startedAt: nowIso, endedAt: null,
     });
     audit(tx, ctx, { action: "epn.session.opened", entity: "epn_session", entityId: id, data: { workstationId: wsId, codeId: c.id, patronId: patron?.id ?? null, endsAt: len.endsAt.toISOString(), limitedBy: len.limitedBy } });
-    return { id, startedAt: nowIso, endsAt: len.endsAt.toISOString(), secondsLeft: len.seconds, limitedBy: len.limitedBy, firstName: patron?.firstName ?? null, guest: !patron, minor: isMinorBand(band) };
+    const opened: OpenedSession = { id, startedAt: nowIso, endsAt: len.endsAt.toISOString(), secondsLeft: len.seconds, limitedBy: len.limitedBy, firstName: patron?.firstName ?? null, guest: !patron, minor: isMinorBand(band) };
+    return { opened, tiles: tilesToPublish(ctx, [wsId], s) };
   });
-  publishTiles(ctx, [wsId]);
-  return opened;
+  if (!result) throw recordFailure(ctx, wsId);
+  announceTiles(ctx, result.tiles);
+  return result.opened;
 }

@@ -68,13 +68,21 @@ export type Opening = { open: true; closesAt: Date } | { open: false; closure: s
 export function openingAt(now: Date, roomId: string, hours: WeekHours, closures: ClosureLike[], tz: string): Opening {
   const today = localDay(now, tz);
   const t = now.getTime();
-  const current = intervalsOn(today, roomId, hours, closures, tz).find((i) => i.start.getTime() <= t && t < i.end.getTime());
+  // Following ranges asks for the same days again and again (a room open around the clock walks 8 days):
+  // each day's intervals are computed once per call.
+  const days = new Map<string, { start: Date; end: Date }[]>();
+  const on = (day: string) => {
+    let list = days.get(day);
+    if (!list) days.set(day, (list = intervalsOn(day, roomId, hours, closures, tz)));
+    return list;
+  };
+  const current = on(today).find((i) => i.start.getTime() <= t && t < i.end.getTime());
   if (current) {
     let end = current.end;
     // Follow ranges that start exactly where this one ends (the next range or the next day at 00:00).
     for (let i = 0; i < 8; i++) {
       const day = localDay(new Date(end.getTime() - 1), tz);
-      const next = [...intervalsOn(day, roomId, hours, closures, tz), ...intervalsOn(addDays(day, 1), roomId, hours, closures, tz)].find((x) => x.start.getTime() === end.getTime());
+      const next = [...on(day), ...on(addDays(day, 1))].find((x) => x.start.getTime() === end.getTime());
       if (!next) break;
       end = next.end;
     }

@@ -1,11 +1,6 @@
 /** The live room view: one tile per workstation with its state, session, time left and next reservation. */
-import { and, asc, eq, gt, inArray, isNull, lt, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
 import type { Ctx } from "../../../core/context";
-import type { Db } from "../../../core/db/client";
-import { prepared } from "./prepared";
-import { epnCodes, epnCommands, epnPatrons, epnReservations, epnRooms, epnSessions, epnWorkstations } from "../schema";
-import { getSettings } from "./settings";
+import { getSettings, type EpnSettings } from "./settings";
 import { isMinorBand } from "./categories";
 
 /** What a tile shows, in the order staff look at it. */
@@ -51,174 +46,140 @@ export function patronName(p: { firstName: string | null; lastName: string | nul
   return [p.firstName, p.lastName].filter(Boolean).join(" ");
 }
 
-const P = { org: sql.placeholder("org"), room: sql.placeholder("room"), ws: sql.placeholder("ws"), now: sql.placeholder("now"), horizon: sql.placeholder("horizon") };
-const resPatron = alias(epnPatrons, "res_patron");
-
-/** Only the columns a tile shows: on this route, mapping rows costs as much as reading them. */
-const FIELDS = {
-  id: epnWorkstations.id, name: epnWorkstations.name, roomId: epnWorkstations.roomId, roomName: epnRooms.name, maintenance: epnWorkstations.maintenance,
-  locked: epnWorkstations.locked, enrolled: sql<number>`${epnWorkstations.tokenHash} IS NOT NULL`, lastSeenAt: epnWorkstations.lastSeenAt,
-  online: epnWorkstations.online, ip: epnWorkstations.ip, mac: epnWorkstations.mac,
-  sId: epnSessions.id, sStartedAt: epnSessions.startedAt, sEndsAt: epnSessions.endsAt, sLimitedBy: epnSessions.limitedBy, sGuest: epnSessions.guest,
-  sPatronId: epnSessions.patronId, sAgeBand: epnSessions.ageBand, firstName: epnPatrons.firstName, lastName: epnPatrons.lastName, codeLabel: epnCodes.label,
-  rId: epnReservations.id, rStartsAt: epnReservations.startsAt, rEndsAt: epnReservations.endsAt, rFirstName: resPatron.firstName, rLastName: resPatron.lastName,
-  pending: sql<number>`(SELECT count(*) FROM ${epnCommands} WHERE ${epnCommands.workstationId} = ${epnWorkstations.id} AND ${epnCommands.status} IN ('pending', 'delivered'))`,
+/*
+ * The tile reads run on every open, end and heartbeat change (one tile pushed live) and on every room-view
+ * poll (200 tiles), so they are cached raw statements (bun's query() compiles each text once) returning
+ * plain arrays: drizzle's builder and row mapping cost more here than SQLite itself. Measured with this
+ * Bun's SQLite: a statement with a join, an ORDER BY, a GROUP BY or a min()/max() costs 3–5 µs more each
+ * time new parameters are bound (it is planned again; run again without rebinding it costs 1–2 µs), which
+ * is every call from bun:sqlite. Correlated subselects and UNION ALL do not pay it, so names and counts
+ * come from subselects, pending commands are counted and the soonest reservation is picked in JS.
+ */
+// The room name is column 3: a subselect for one tile, a lookup in the organisation's rooms for many.
+const wsCols = (roomName: string) => `w.id, w.name, w.room_id, ${roomName}, w.maintenance, w.locked, w.token_hash IS NOT NULL, w.last_seen_at, w.online, w.ip, w.mac`;
+const PENDING = `(SELECT count(*) FROM epn_commands c WHERE c.workstation_id = w.id AND c.status = 'pending')
+  + (SELECT count(*) FROM epn_commands c WHERE c.workstation_id = w.id AND c.status = 'delivered')`;
+const S_COLS = `s.workstation_id, s.id, s.started_at, s.ends_at, s.limited_by, s.guest, s.patron_id, s.age_band,
+  (SELECT first_name FROM epn_patrons WHERE id = s.patron_id), (SELECT last_name FROM epn_patrons WHERE id = s.patron_id),
+  (SELECT label FROM epn_codes WHERE id = s.code_id)`;
+const R_COLS = `r.workstation_id, r.id, r.starts_at, r.ends_at,
+  (SELECT first_name FROM epn_patrons WHERE id = r.patron_id), (SELECT last_name FROM epn_patrons WHERE id = r.patron_id)`;
+// The reservations a tile may show: booked, not over, starting within a day (the soonest is shown).
+const R_NEXT = "r.status = 'booked' AND r.ends_at > ?3 AND r.starts_at < ?4";
+const SQL = {
+  // One workstation; `+` keeps the organisation filter without letting SQLite pick the broad org index.
+  oneWs: `SELECT ${wsCols("(SELECT name FROM epn_rooms WHERE id = w.room_id)")}, ${PENDING} FROM epn_workstations w WHERE w.id = ?2 AND w.org_id = ?1`,
+  oneSession: `SELECT ${S_COLS} FROM epn_sessions s WHERE s.workstation_id = ?2 AND s.ended_at IS NULL AND +s.org_id = ?1`,
+  oneReservations: `SELECT ${R_COLS} FROM epn_reservations r WHERE r.workstation_id = ?2 AND ${R_NEXT} AND +r.org_id = ?1`,
+  // The organisation (or one room): one pass each, keyed by workstation in JS.
+  orgRooms: "SELECT id, name FROM epn_rooms WHERE org_id = ?1",
+  orgWs: `SELECT ${wsCols("NULL")}, 0 FROM epn_workstations w WHERE w.org_id = ?1 AND (?2 IS NULL OR w.room_id = ?2)`,
+  orgSessions: `SELECT ${S_COLS} FROM epn_sessions s WHERE s.org_id = ?1 AND s.ended_at IS NULL`,
+  orgReservations: `SELECT ${R_COLS} FROM epn_reservations r WHERE r.org_id = ?1 AND ${R_NEXT}`,
+  // Counted in JS (see above: GROUP BY, and an IN or OR list costs ~1 µs more than UNION ALL).
+  orgPending: `SELECT workstation_id FROM epn_commands WHERE org_id = ?1 AND status = 'pending'
+    UNION ALL SELECT workstation_id FROM epn_commands WHERE org_id = ?1 AND status = 'delivered'`,
 };
 
-/** One tile in one query (running session, next reservation and pending commands joined): every live update. */
-function statement(db: Db) {
-  return prepared(db, "room-view:one", (d) =>
-    d
-      .select(FIELDS)
-      .from(epnWorkstations)
-      .innerJoin(epnRooms, eq(epnRooms.id, epnWorkstations.roomId))
-      .leftJoin(epnSessions, and(eq(epnSessions.workstationId, epnWorkstations.id), isNull(epnSessions.endedAt)))
-      .leftJoin(epnPatrons, eq(epnPatrons.id, epnSessions.patronId))
-      .leftJoin(epnCodes, eq(epnCodes.id, epnSessions.codeId))
-      .leftJoin(
-        epnReservations,
-        eq(
-          epnReservations.id,
-          sql`(SELECT r2.id FROM ${epnReservations} r2 WHERE r2.workstation_id = ${epnWorkstations.id} AND r2.status = 'booked' AND r2.ends_at > ${P.now} AND r2.starts_at < ${P.horizon} ORDER BY r2.starts_at LIMIT 1)`,
-        ),
-      )
-      .leftJoin(resPatron, eq(resPatron.id, epnReservations.patronId))
-      .where(and(eq(epnWorkstations.orgId, P.org), eq(epnWorkstations.id, P.ws)))
-      .prepare(),
-  );
-}
+type WsRow = [id: string, name: string, roomId: string, roomName: string, maintenance: number, locked: number, enrolled: number, lastSeenAt: string | null, online: number, ip: string | null, mac: string | null, pending: number];
+type SessionRow = [ws: string, id: string, startedAt: string, endsAt: string, limitedBy: string, guest: number, patronId: string | null, ageBand: string | null, firstName: string | null, lastName: string | null, codeLabel: string | null];
+type ReservationRow = [ws: string, id: string, startsAt: string, endsAt: string, firstName: string | null, lastName: string | null];
 
-type Row = ReturnType<ReturnType<typeof statement>["all"]>[number];
-/** Column names in the select's order (raw rows come back in that order). */
-const COLUMNS = Object.keys(FIELDS);
-
-/** A raw row (the select's order) as an object: cheaper than drizzle's mapping for 200 rows × 27 columns. */
-function toRow(v: unknown[]): Row {
-  const o: Record<string, unknown> = {};
-  for (let i = 0; i < COLUMNS.length; i++) o[COLUMNS[i]!] = v[i];
-  return o as Row;
-}
-
-/**
- * The organisation-wide (or one room's) rows: four flat queries, one pass each, merged here. For 200
- * workstations this costs about two thirds of the joined query used for one tile (measured).
- */
 /** Room then workstation name, "P2" before "P10"; one collator (localeCompare with options is slow per call). */
 const collator = new Intl.Collator("fr", { numeric: true });
 
-const WS_FIELDS = { id: FIELDS.id, name: FIELDS.name, roomId: FIELDS.roomId, roomName: FIELDS.roomName, maintenance: FIELDS.maintenance, locked: FIELDS.locked, enrolled: FIELDS.enrolled, lastSeenAt: FIELDS.lastSeenAt, online: FIELDS.online, ip: FIELDS.ip, mac: FIELDS.mac };
-const S_FIELDS = { ws: epnSessions.workstationId, sId: FIELDS.sId, sStartedAt: FIELDS.sStartedAt, sEndsAt: FIELDS.sEndsAt, sLimitedBy: FIELDS.sLimitedBy, sGuest: FIELDS.sGuest, sPatronId: FIELDS.sPatronId, sAgeBand: FIELDS.sAgeBand, firstName: FIELDS.firstName, lastName: FIELDS.lastName, codeLabel: FIELDS.codeLabel };
-const R_FIELDS = { ws: epnReservations.workstationId, rId: epnReservations.id, rStartsAt: epnReservations.startsAt, rEndsAt: epnReservations.endsAt, rFirstName: epnPatrons.firstName, rLastName: epnPatrons.lastName };
-
-function orgRows(db: Db, params: { org: string; room: string | null; now: string; horizon: string }): Row[] {
-  const q = prepared(db, "room-view:org", (d) => ({
-    ws: d
-      .select(WS_FIELDS)
-      .from(epnWorkstations)
-      .innerJoin(epnRooms, eq(epnRooms.id, epnWorkstations.roomId))
-      .where(and(eq(epnWorkstations.orgId, P.org), sql`(${P.room} IS NULL OR ${epnWorkstations.roomId} = ${P.room})`))
-      .prepare(),
-    sessions: d
-      .select(S_FIELDS)
-      .from(epnSessions)
-      .leftJoin(epnPatrons, eq(epnPatrons.id, epnSessions.patronId))
-      .leftJoin(epnCodes, eq(epnCodes.id, epnSessions.codeId))
-      .where(and(eq(epnSessions.orgId, P.org), isNull(epnSessions.endedAt)))
-      .prepare(),
-    reservations: d
-      .select(R_FIELDS)
-      .from(epnReservations)
-      .leftJoin(epnPatrons, eq(epnPatrons.id, epnReservations.patronId))
-      .where(and(eq(epnReservations.orgId, P.org), eq(epnReservations.status, "booked"), gt(epnReservations.endsAt, P.now), lt(epnReservations.startsAt, P.horizon)))
-      .orderBy(asc(epnReservations.startsAt))
-      .prepare(),
-    pending: d
-      .select({ ws: epnCommands.workstationId, pending: sql<number>`count(*)` })
-      .from(epnCommands)
-      .where(and(eq(epnCommands.orgId, P.org), inArray(epnCommands.status, ["pending", "delivered"])))
-      .groupBy(epnCommands.workstationId)
-      .prepare(),
-  }));
-  // Raw rows (no drizzle mapping), keyed by workstation; the first reservation per workstation is the next one.
-  const byWs = (rows: unknown[][], keys: string[], first = false) => {
-    const m = new Map<string, Record<string, unknown>>();
-    for (const v of rows) {
-      if (first && m.has(v[0] as string)) continue;
-      const o: Record<string, unknown> = {};
-      for (let i = 1; i < keys.length; i++) o[keys[i]!] = v[i];
-      m.set(v[0] as string, o);
-    }
-    return m;
-  };
-  const sessions = byWs(q.sessions.values({ org: params.org }) as unknown[][], Object.keys(S_FIELDS));
-  const reservations = byWs(q.reservations.values(params) as unknown[][], Object.keys(R_FIELDS), true);
-  const pending = byWs(q.pending.values({ org: params.org }) as unknown[][], ["ws", "pending"]);
-  const wsKeys = Object.keys(WS_FIELDS);
-  return (q.ws.values(params) as unknown[][])
-    .map((v) => {
-      const o: Record<string, unknown> = { pending: 0 };
-      for (let i = 0; i < wsKeys.length; i++) o[wsKeys[i]!] = v[i];
-      const id = o.id as string;
-      return { ...o, ...sessions.get(id), ...reservations.get(id), ...pending.get(id) } as Row;
-    })
-    .sort((a, b) => collator.compare(a.roomName, b.roomName) || collator.compare(a.name, b.name));
+/** Rows keyed by their first column (the workstation). */
+function byWorkstation<R extends [string, ...unknown[]]>(rows: R[]) {
+  const m = new Map<string, R>();
+  for (const r of rows) m.set(r[0], r);
+  return m;
 }
 
-/** Tiles of the organisation's workstations, optionally for one room or some workstations. */
-export function roomView(ctx: Pick<Ctx, "db" | "org" | "clock">, filter: { roomId?: string; ids?: string[] } = {}): Tile[] {
-  if (filter.ids && filter.ids.length !== 1) return filter.ids.flatMap((id) => roomView(ctx, { ids: [id] }));
-  const now = ctx.clock.now();
-  const s = getSettings(ctx);
-  const one = !!filter.ids;
-  const horizon = new Date(now.getTime() + 24 * 3600_000).toISOString();
-  const params = { org: ctx.org, now: now.toISOString(), horizon, ...(one ? { ws: filter.ids![0] } : { room: filter.roomId ?? null }) };
-  const rows = one ? (statement(ctx.db).values(params) as unknown[][]).map(toRow) : orgRows(ctx.db, params as { org: string; room: string | null; now: string; horizon: string });
-  return rows.map((w) => {
-    const online = !!w.online && !!w.lastSeenAt && now.getTime() - Date.parse(w.lastSeenAt) < s.offlineAfterSeconds * 1000;
-    const res = w.rId ? { id: w.rId, startsAt: w.rStartsAt!, endsAt: w.rEndsAt!, patronName: patronName({ firstName: w.rFirstName, lastName: w.rLastName }) } : null;
-    const session = w.sId
-      ? {
-          id: w.sId,
-          startedAt: w.sStartedAt!,
-          endsAt: w.sEndsAt!,
-          secondsUsed: Math.max(0, Math.floor((now.getTime() - Date.parse(w.sStartedAt!)) / 1000)),
-          secondsLeft: Math.max(0, Math.floor((Date.parse(w.sEndsAt!) - now.getTime()) / 1000)),
-          limitedBy: w.sLimitedBy!,
-          guest: !!w.sGuest,
-          minor: isMinorBand(w.sAgeBand),
-          patron: w.sPatronId ? { id: w.sPatronId, name: patronName(w) ?? "Usager" } : null,
-          codeLabel: w.codeLabel,
-        }
-      : null;
-    let state: WorkstationState = "free";
-    if (w.maintenance) state = "maintenance";
-    else if (w.locked) state = "locked";
-    else if (session) state = "in_use";
-    else if (!online) state = "offline";
-    else if (res && Date.parse(res.startsAt) - now.getTime() <= RESERVED_AHEAD_MS) state = "reserved";
-    return {
-      id: w.id,
-      name: w.name,
-      roomId: w.roomId,
-      roomName: w.roomName,
-      state,
-      online,
-      locked: !!w.locked,
-      maintenance: !!w.maintenance,
-      enrolled: !!w.enrolled,
-      lastSeenAt: w.lastSeenAt,
-      ip: w.ip,
-      mac: w.mac,
-      session,
-      nextReservation: res,
-      pendingCommands: w.pending,
+/** The soonest reservation of each workstation (ties: the smaller id, as the rows carry no other order). */
+function soonestByWorkstation(rows: ReservationRow[]) {
+  const m = new Map<string, ReservationRow>();
+  for (const r of rows) {
+    const cur = m.get(r[0]);
+    if (!cur || r[2] < cur[2] || (r[2] === cur[2] && r[1] < cur[1])) m.set(r[0], r);
+  }
+  return m;
+}
+
+/** One tile from its rows; time left and the online flag are computed against `now`. */
+function toTile(w: WsRow, s: SessionRow | undefined, r: ReservationRow | undefined, pending: number, now: number, offlineMs: number): Tile {
+  const [id, name, roomId, roomName, maintenance, locked, enrolled, lastSeenAt, onlineFlag, ip, mac] = w;
+  const online = !!onlineFlag && !!lastSeenAt && now - Date.parse(lastSeenAt) < offlineMs;
+  const nextReservation = r ? { id: r[1], startsAt: r[2], endsAt: r[3], patronName: patronName({ firstName: r[4], lastName: r[5] }) } : null;
+  let session: Tile["session"] = null;
+  if (s) {
+    const [, sId, startedAt, endsAt, limitedBy, guest, patronId, ageBand, firstName, lastName, codeLabel] = s;
+    session = {
+      id: sId,
+      startedAt,
+      endsAt,
+      secondsUsed: Math.max(0, Math.floor((now - Date.parse(startedAt)) / 1000)),
+      secondsLeft: Math.max(0, Math.floor((Date.parse(endsAt) - now) / 1000)),
+      limitedBy,
+      guest: !!guest,
+      minor: isMinorBand(ageBand),
+      patron: patronId ? { id: patronId, name: patronName({ firstName, lastName }) ?? "Usager" } : null,
+      codeLabel,
     };
-  });
+  }
+  let state: WorkstationState = "free";
+  if (maintenance) state = "maintenance";
+  else if (locked) state = "locked";
+  else if (session) state = "in_use";
+  else if (!online) state = "offline";
+  else if (nextReservation && Date.parse(nextReservation.startsAt) - now <= RESERVED_AHEAD_MS) state = "reserved";
+  return { id, name, roomId, roomName, state, online, locked: !!locked, maintenance: !!maintenance, enrolled: !!enrolled, lastSeenAt, ip, mac, session, nextReservation, pendingCommands: pending };
+}
+
+/** Tiles of the organisation's workstations, optionally for one room or some workstations (`settings`: when the caller has them). */
+export function roomView(ctx: Pick<Ctx, "db" | "org" | "clock">, filter: { roomId?: string; ids?: string[] } = {}, settings?: EpnSettings): Tile[] {
+  if (filter.ids && filter.ids.length !== 1) return filter.ids.flatMap((id) => roomView(ctx, { ids: [id] }, settings));
+  const q = ctx.db.$client;
+  const now = ctx.clock.now();
+  const t = now.getTime();
+  const offlineMs = (settings ?? getSettings(ctx)).offlineAfterSeconds * 1000;
+  const nowIso = now.toISOString();
+  const horizon = new Date(t + 24 * 3600_000).toISOString();
+  if (filter.ids) {
+    const id = filter.ids[0]!;
+    const w = q.query(SQL.oneWs).values(ctx.org, id)[0] as WsRow | undefined;
+    // A workstation shows with its room only (the room name is never null).
+    if (!w || w[3] === null) return [];
+    const s = q.query(SQL.oneSession).values(ctx.org, id)[0] as SessionRow | undefined;
+    const r = soonestByWorkstation(q.query(SQL.oneReservations).values(ctx.org, id, nowIso, horizon) as ReservationRow[]).get(id);
+    return [toTile(w, s, r, w[11], t, offlineMs)];
+  }
+  const rooms = new Map(q.query(SQL.orgRooms).values(ctx.org) as [string, string][]);
+  const ws = (q.query(SQL.orgWs).values(ctx.org, filter.roomId ?? null) as WsRow[]).filter((w) => rooms.has(w[2]));
+  for (const w of ws) w[3] = rooms.get(w[2])!;
+  const sessions = byWorkstation(q.query(SQL.orgSessions).values(ctx.org) as SessionRow[]);
+  const reservations = soonestByWorkstation(q.query(SQL.orgReservations).values(ctx.org, null, nowIso, horizon) as ReservationRow[]);
+  const pending = new Map<string, number>();
+  for (const [wsId] of q.query(SQL.orgPending).values(ctx.org) as [string][]) pending.set(wsId, (pending.get(wsId) ?? 0) + 1);
+  ws.sort((a, b) => collator.compare(a[3], b[3]) || collator.compare(a[1], b[1]));
+  return ws.map((w) => toTile(w, sessions.get(w[0]), reservations.get(w[0]), pending.get(w[0]) ?? 0, t, offlineMs));
+}
+
+/**
+ * The fresh tiles of these workstations, to push with `announceTiles` once committed; null when nobody
+ * listens (no browser, no MQTT link: computing them would be wasted work). Hot paths call it at the end of
+ * their transaction: the reads then run under the lock already held and see exactly what commits.
+ */
+export function tilesToPublish(ctx: Pick<Ctx, "db" | "org" | "clock" | "events">, ids: string[], settings?: EpnSettings): Tile[] | null {
+  if (!ids.length || (ctx.events as { size?: number }).size === 0) return null;
+  return roomView(ctx, { ids: [...new Set(ids)] }, settings);
+}
+
+/** Pushes tiles from `tilesToPublish` to the organisation's browsers (call after commit). */
+export function announceTiles(ctx: Pick<Ctx, "org" | "events">, tiles: Tile[] | null) {
+  for (const tile of tiles ?? []) ctx.events.publish({ orgId: ctx.org, type: "epn.workstation", data: tile });
 }
 
 /** Pushes the fresh tiles of these workstations to the organisation's browsers (call after commit). */
-export function publishTiles(ctx: Pick<Ctx, "db" | "org" | "clock" | "events">, ids: string[]) {
-  // Nobody listening (no browser, no MQTT link): computing tiles would be wasted work.
-  if (!ids.length || (ctx.events as { size?: number }).size === 0) return;
-  for (const tile of roomView(ctx, { ids: [...new Set(ids)] })) ctx.events.publish({ orgId: ctx.org, type: "epn.workstation", data: tile });
+export function publishTiles(ctx: Pick<Ctx, "db" | "org" | "clock" | "events">, ids: string[], settings?: EpnSettings) {
+  announceTiles(ctx, tilesToPublish(ctx, ids, settings));
 }

@@ -4,9 +4,6 @@ import { withTransaction } from "../../../core/db/client";
 import { audit } from "../../../core/audit/service";
 import { Forbidden, Invalid } from "../../../core/errors";
 import { getSetting, setSetting } from "../../../core/settings";
-import { settings } from "../../../core/db/schema";
-import { and, eq, inArray, sql } from "drizzle-orm";
-import { prepared } from "./prepared";
 import { roleAtLeast } from "../../../core/auth/roles";
 import { isTimeZone } from "./local-time";
 
@@ -82,19 +79,25 @@ const BOUNDS: Record<Exclude<keyof EpnSettings, "timezone" | "autoPurge">, [numb
 /** Settings keys only an administrator may change (legal retention, purge). */
 const ADMIN_ONLY: (keyof EpnSettings)[] = ["patronRetentionMonths", "autoPurge", "connectionLogRetentionDays"];
 
+// getSettings runs several times per kiosk request: a cached raw statement (two subselects, cheaper here
+// than an IN list, see room-view.ts), and the stored JSON parsed once per distinct text (a change stores a
+// new text, so the memo never serves stale values).
+const SETTINGS_SQL = `SELECT (SELECT value FROM settings WHERE org_id = ?1 AND key = '${KEY}'), (SELECT value FROM settings WHERE org_id = ?1 AND key = 'timezone')`;
+const parsed = new Map<string, EpnSettings>();
+
 /** The organisation's EPN settings (defaults for keys never set). */
 export function getSettings(ctx: Pick<Ctx, "db" | "org">): EpnSettings {
-  const q = prepared(ctx.db, "epn-settings", (d) =>
-    d.select({ key: settings.key, value: settings.value }).from(settings).where(and(eq(settings.orgId, sql.placeholder("org")), inArray(settings.key, [KEY, "timezone"]))).prepare(),
-  );
-  let own: Partial<EpnSettings> = {};
-  let orgZone: string | null = null;
-  for (const r of q.all({ org: ctx.org })) {
-    if (r.key === KEY) own = JSON.parse(r.value);
-    else orgZone = JSON.parse(r.value);
+  const [own, orgZone] = ctx.db.$client.query(SETTINGS_SQL).values(ctx.org)[0] as [string | null, string | null];
+  const memoKey = `${own}\n${orgZone}`;
+  let s = parsed.get(memoKey);
+  if (!s) {
+    const o: Partial<EpnSettings> = own === null ? {} : JSON.parse(own);
+    // The time zone defaults to the organisation's own (the dashboard uses the same key).
+    s = Object.freeze({ ...DEFAULT_SETTINGS, ...o, timezone: o.timezone ?? (orgZone === null ? null : JSON.parse(orgZone)) ?? DEFAULT_SETTINGS.timezone });
+    if (parsed.size > 1000) parsed.clear();
+    parsed.set(memoKey, s);
   }
-  // The time zone defaults to the organisation's own (the dashboard uses the same key).
-  return { ...DEFAULT_SETTINGS, ...own, timezone: own.timezone ?? orgZone ?? DEFAULT_SETTINGS.timezone };
+  return { ...s };
 }
 
 /** Changes some settings; every value is checked and the change audited. */

@@ -15,10 +15,10 @@ export const ALWAYS_OPEN = Object.fromEntries(["1", "2", "3", "4", "5", "6", "7"
 export const randomPort = () => 20000 + Math.floor(Math.random() * 40000);
 
 /** Starts the appliance with MQTT on a free port (retries when the random one is taken). */
-export async function startApplianceWithBroker(dataDir: string, mqttPort?: number, cmd: string[] = [BUN, "appliance/main.ts"]): Promise<ApplianceProcess & { mqttPort: number }> {
+export async function startApplianceWithBroker(dataDir: string, mqttPort?: number, cmd: string[] = [BUN, "appliance/main.ts"], env: Record<string, string> = {}): Promise<ApplianceProcess & { mqttPort: number }> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = mqttPort ?? randomPort();
-    const app = await startAppliance(cmd, { cwd: ROOT, env: { GUICHET_DATA_DIR: dataDir, GUICHET_MQTT_PORT: String(port), GUICHET_LOG_LEVEL: "info" } });
+    const app = await startAppliance(cmd, { cwd: ROOT, env: { GUICHET_DATA_DIR: dataDir, GUICHET_MQTT_PORT: String(port), GUICHET_LOG_LEVEL: "info", ...env } });
     if (new RegExp(`MQTT \\(TCP\\) à l'écoute sur le port ${port}`).test(app.output())) return Object.assign(app, { mqttPort: port });
     await app.stop();
     if (mqttPort) throw new Error(`Le broker n'a pas pu reprendre le port ${mqttPort} :\n${app.output()}`);
