@@ -155,6 +155,20 @@ export class DnsServer {
   }
 
   async start(hostname: string, port: number) {
+    // Port 0 (tests): UDP picks a free port, and TCP must then get the same number, which another
+    // process may hold on TCP: try again on a new pair rather than fail.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.bind(hostname, port);
+      } catch (e) {
+        this.udp?.close();
+        this.udp = null;
+        if (port !== 0 || attempt >= 10) throw e;
+      }
+    }
+  }
+
+  private async bind(hostname: string, port: number) {
     const sock: udp.Socket<"uint8array"> = await Bun.udpSocket<"uint8array">({
       hostname,
       port,
