@@ -148,12 +148,14 @@ export class Vm {
   /** Sends one line to the test hook (test images only) and returns its answer lines. */
   async hook(cmd: string, timeoutMs = 15_000): Promise<string[]> {
     let buf = "";
+    // One streaming decoder: a UTF-8 character ("é") may be split across two chunks of the serial line.
+    const utf8 = new TextDecoder();
     const done = Promise.withResolvers<void>();
     const sock = await Bun.connect({
       unix: this.hookSock,
       socket: {
         data(_s, d) {
-          buf += d.toString();
+          buf += utf8.decode(d, { stream: true });
           if (buf.includes("hook: end")) done.resolve();
         },
       },
@@ -176,11 +178,12 @@ export class Vm {
     let buf = "";
     let sent = 0;
     const result = Promise.withResolvers<unknown>();
+    const utf8 = new TextDecoder();
     const sock = await Bun.connect({
       unix: this.qmpSock,
       socket: {
         data(s, d) {
-          buf += d.toString();
+          buf += utf8.decode(d, { stream: true });
           const lines = buf.split("\n");
           buf = lines.pop()!;
           for (const line of lines) {
