@@ -46,6 +46,11 @@ describe("liste des agents", () => {
       lastChangeAt: "2026-03-02T10:00:00.000Z",
     });
     expect(pc2.inventory).toBeNull(); // no report yet
+    // A new report replaces the summary (it is cached by content, not kept stale).
+    a.deps.clock.advance(3600_000);
+    storeInventory(ctx, a.pc1, inventory(32000, ["firefox-esr"]));
+    const again = (await a.owner.get("/api/mqtt/workstations")).body[0].inventory;
+    expect([again.memoryMb, again.softwareCount, again.lastChangeAt]).toEqual([32000, 1, "2026-03-02T11:00:00.000Z"]);
   });
 
   test("filtre par salle ; une salle inconnue est refusée", async () => {

@@ -10,6 +10,7 @@ import { getSettings } from "../../modules/epn/service";
 import { commandAcked, currentTokenHash, kioskCtx, mayHaveCommands, markOffline, openKioskSession, recordHeartbeat, reportProblem, sessionEndedByKiosk, syncKiosk, takeCommands, unackedCommands } from "./epn-bridge";
 import { storeInventory } from "./inventory";
 import { LogThrottle } from "./log-throttle";
+import { Paced } from "./paced";
 import { RateLimiter } from "../../core/auth/rate-limit";
 
 // What one kiosk may cost the appliance: an inventory is a large write, a problem report notifies people.
@@ -56,6 +57,8 @@ export class KioskLink {
   private unsubscribe: (() => void) | null = null;
   private throttle: LogThrottle;
   private limits = { inventory: inventoryLimit(), problem: problemLimit() };
+  /** EPN's online/offline writes, in order (see paced.ts). */
+  private epnWrites = new Paced();
   /** Per organisation: its flush interval, re-read from EPN's settings every minute. */
   private flushEvery = new Map<string, { ms: number; until: number }>();
   readonly hooks: BrokerHooks;
@@ -85,6 +88,7 @@ export class KioskLink {
   detach() {
     this.unsubscribe?.();
     this.unsubscribe = null;
+    this.epnWrites.clear();
     this.broker = null;
     this.conns.clear();
     this.ctxs.clear();
@@ -112,7 +116,7 @@ export class KioskLink {
     const c = this.conns.get(id.workstationId);
     if (!c) return;
     this.conns.delete(id.workstationId);
-    this.guard("déconnexion", () => markOffline(c.ctx, id.workstationId));
+    this.epnWrites.run(() => this.guard("déconnexion", () => markOffline(c.ctx, id.workstationId)));
     this.announce(id, { connected: false });
   }
 
@@ -159,7 +163,8 @@ export class KioskLink {
 
   private flush(wsId: string, c: Conn) {
     c.flushedAt = Date.now();
-    this.guard("battement", () => recordHeartbeat(c.ctx, wsId, { ip: c.ip, mac: c.mac, agentVersion: c.agentVersion }));
+    const info = { ip: c.ip, mac: c.mac, agentVersion: c.agentVersion };
+    this.epnWrites.run(() => this.guard("battement", () => recordHeartbeat(c.ctx, wsId, info)));
   }
 
   private message(id: Identity, msg: UpMessage) {
