@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { $ } from "bun";
 import { buildTestImage, ROOT } from "./build";
-import { HttpsClient } from "./https-client";
+import { HttpClient } from "../../scripts/test/appliance-process";
 import { freePort, Vm, type Forwards } from "./qemu";
 
 const MIN = 60_000;
@@ -27,7 +27,7 @@ const figures: string[] = [];
 /** Boots the image on the data disk and waits for /api/health over the forwarded HTTPS port. */
 async function boot(name: string) {
   vm = Vm.start({ kernel: image.kernel, initrd: image.initrd, disk, dir, name, forwards, append: "console=ttyS0,115200n8 guichet.grace=20" });
-  const api = new HttpsClient(`https://127.0.0.1:${forwards.https}`);
+  const api = new HttpClient(`https://127.0.0.1:${forwards.https}`, { selfSigned: true });
   const health = await vm.until("GET /api/health en HTTPS", async () => {
     const r = await api.get("/api/health");
     return r.status === 200 && r.body;
@@ -137,7 +137,7 @@ describe("image de l'appliance sous qemu", () => {
     }, 2 * MIN);
     expect(after).toContain("restarts=1");
     expect(after).toContain("tué par le signal KILL (9)");
-    const api = new HttpsClient(`https://127.0.0.1:${forwards.https}`);
+    const api = new HttpClient(`https://127.0.0.1:${forwards.https}`, { selfSigned: true });
     await v.until("/api/health après relance", async () => (await api.get("/api/health")).status === 200, 2 * MIN);
     figures.push(`relance après SIGKILL : /api/health en ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }, 5 * MIN);

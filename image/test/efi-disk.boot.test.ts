@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { $ } from "bun";
 import { buildReleaseImage, ROOT } from "./build";
-import { HttpsClient } from "./https-client";
+import { HttpClient } from "../../scripts/test/appliance-process";
 import { freePort, Vm, type Forwards } from "./qemu";
 
 const MIN = 60_000;
@@ -27,7 +27,7 @@ const figures: string[] = [];
 /** Boots the disk through OVMF with Secure Boot and waits for /api/health over HTTPS. */
 async function boot(name: string) {
   vm = Vm.start({ disk, diskBus: "nvme", nic: "e1000e", uefi: "secure", dir, name, forwards });
-  const api = new HttpsClient(`https://127.0.0.1:${forwards.https}`);
+  const api = new HttpClient(`https://127.0.0.1:${forwards.https}`, { selfSigned: true });
   try {
     await vm.until("GET /api/health en HTTPS", async () => (await api.get("/api/health")).status === 200, 6 * MIN, 1000);
   } catch (e) {

@@ -69,12 +69,19 @@ export async function runToEnd(cmd: string[], opts: { cwd: string; env: Record<s
   return { code, stdout, stderr };
 }
 
-/** A browser-like HTTP client: keeps the session cookie and CSRF token, sends the organisation header. */
+/**
+ * A browser-like HTTP client: keeps the session cookie and CSRF token, sends the organisation header.
+ * `selfSigned`: accept the appliance's first-boot self-signed certificate (the boot tests check the certificate
+ * on their own); every request then also gives up after 30 s, as a qemu guest may stall.
+ */
 export class HttpClient {
   cookie: string | null = null;
   csrf: string | null = null;
   org: string | null = null;
-  constructor(readonly base: string) {}
+  constructor(
+    readonly base: string,
+    readonly opts: { selfSigned?: boolean } = {},
+  ) {}
 
   /** Headers an authenticated browser request carries (also used to configure wrk). */
   authHeaders(json = false): Record<string, string> {
@@ -87,7 +94,12 @@ export class HttpClient {
   }
 
   async req(method: string, path: string, body?: unknown): Promise<{ status: number; body: any; text: string; headers: Headers }> {
-    const res = await fetch(this.base + path, { method, headers: this.authHeaders(body !== undefined), body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(this.base + path, {
+      method,
+      headers: this.authHeaders(body !== undefined),
+      body: body === undefined ? undefined : JSON.stringify(body),
+      ...(this.opts.selfSigned ? { redirect: "manual" as const, tls: { rejectUnauthorized: false }, signal: AbortSignal.timeout(30_000) } : {}),
+    });
     const set = res.headers.get("set-cookie");
     const m = set && /guichet_session=([^;]*)/.exec(set);
     if (m) this.cookie = m[1] ? `guichet_session=${m[1]}` : null;

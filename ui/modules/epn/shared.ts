@@ -2,6 +2,7 @@
 import { apiState, ApiError } from "../../lib/api";
 import { t } from "../../lib/i18n";
 import "./style";
+import { CATEGORIES, SEXES } from "../../../appliance/modules/epn/service/categories";
 
 /** One workstation tile (GET /api/epn/workstations and the live `epn.workstation` event). */
 export interface Tile {
@@ -82,21 +83,9 @@ export const STATE_LABELS: Record<Tile["state"], string> = {
   maintenance: "Maintenance",
 };
 
-export const CATEGORY_LABELS: Record<string, string> = {
-  agriculteur: "Agriculteur exploitant",
-  artisan_commercant: "Artisan, commerçant, chef d'entreprise",
-  cadre: "Cadre, profession intellectuelle supérieure",
-  profession_intermediaire: "Profession intermédiaire",
-  employe: "Employé",
-  ouvrier: "Ouvrier",
-  retraite: "Retraité",
-  demandeur_emploi: "Demandeur d'emploi",
-  eleve_etudiant: "Élève, étudiant",
-  sans_activite: "Autre sans activité professionnelle",
-  non_renseigne: "Non renseigné",
-};
-
-export const SEX_LABELS: Record<string, string> = { F: "Femme", M: "Homme", A: "Autre" };
+// One list with the server (it validates against the same keys).
+export const CATEGORY_LABELS: Record<string, string> = CATEGORIES;
+export const SEX_LABELS: Record<string, string> = SEXES;
 
 export const CODE_STATUS: Record<string, [string, string]> = {
   active: ["Valable", "tag-ok"],
