@@ -30,6 +30,8 @@ export interface AgentConfig {
   /** Hours between inventories (also sent at enrolment and at each start when older). */
   inventoryHours: number;
   hostname: string | null;
+  /** Linux: the kernel input devices read for the patron's idle time (tests: a folder of FIFOs). */
+  inputDir: string | null;
 }
 
 /** A wrong agent setting (French message naming the variable). */
@@ -52,6 +54,7 @@ const ENV: Record<keyof AgentConfig, string> = {
   keepaliveSeconds: "GUICHET_AGENT_KEEPALIVE_SECONDS",
   inventoryHours: "GUICHET_AGENT_INVENTORY_HOURS",
   hostname: "GUICHET_AGENT_HOSTNAME",
+  inputDir: "GUICHET_AGENT_INPUT_DIR",
 };
 
 const windows = process.platform === "win32";
@@ -74,6 +77,7 @@ export const AGENT_DEFAULTS: AgentConfig = {
   keepaliveSeconds: 5,
   inventoryHours: 24,
   hostname: null,
+  inputDir: windows ? null : "/dev/input",
 };
 
 /** Every setting with its variable and default (printed by --help). */
@@ -141,5 +145,10 @@ export function loadAgentConfig(env: Record<string, string | undefined> = proces
   const inv = get("inventoryHours");
   if (inv) c.inventoryHours = int("inventoryHours", inv, 1, 24 * 30);
   c.hostname = get("hostname")?.trim() || null;
+  const input = get("inputDir");
+  if (input !== undefined) {
+    if (!input.trim()) throw new AgentConfigError(`${ENV.inputDir} ne peut pas être vide.`);
+    c.inputDir = resolve(input);
+  }
   return c;
 }

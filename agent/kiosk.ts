@@ -3,7 +3,7 @@
  * commands, end of session with wipe, offline counting with an outbox, and reconciliation when the link returns.
  */
 import { hostname } from "node:os";
-import { newId, type Command, type Event, type SessionInfo, type SessionSyncResult, type Status } from "./protocol";
+import { MAX_SECONDS, newId, type Command, type Event, type SessionInfo, type SessionSyncResult, type Status } from "./protocol";
 import { ApplianceLink, LinkError } from "./link";
 import type { AgentConfig } from "./config";
 import type { AgentStore, Credentials } from "./store";
@@ -14,6 +14,7 @@ import { AGENT_VERSION, type AgentLog } from "./log";
 import { Outbox } from "./outbox";
 import { AppliedCommands } from "./applied";
 import { END_NOTICE, type EndReason, type KioskView, type Phase } from "./view";
+import { createIdleSource, type IdleSource } from "./idle";
 
 export type { KioskView, Phase } from "./view";
 
@@ -22,7 +23,8 @@ const mono = () => performance.now();
 
 export class Kiosk {
   readonly link: ApplianceLink;
-  private session: { id: string; label: string; deadline: number } | null = null;
+  /** `startedAt`: when this agent began counting the session (monotonic), the floor of its idle time. */
+  private session: { id: string; label: string; deadline: number; startedAt: number } | null = null;
   private locked: boolean;
   private warned = new Set<5 | 1>();
   private messages: KioskView["messages"] = [];
@@ -36,6 +38,7 @@ export class Kiosk {
   private everConnected = false;
   /** Set when the broker refuses our credentials; cleared by a successful connection. */
   private revoked = false;
+  private idle: IdleSource;
 
   constructor(
     private cfg: AgentConfig,
@@ -43,6 +46,7 @@ export class Kiosk {
     private creds: Credentials,
     private log: AgentLog,
   ) {
+    this.idle = createIdleSource(cfg.inputDir, log);
     const st = store.state();
     this.locked = st.locked;
     this.link = new ApplianceLink(creds, { connected: () => void this.onConnected(), disconnected: () => this.onDisconnected(), command: (c) => void this.command(c), invalid: (r) => log.warn(`message invalide ignoré : ${r}`), refused: () => this.onRefused() }, { keepaliveSeconds: cfg.keepaliveSeconds });
@@ -51,11 +55,12 @@ export class Kiosk {
     // A session running when the agent stopped goes on until its end (the appliance corrects it at the next sync).
     if (st.session) {
       const left = Date.parse(st.session.endsAtWall) - Date.now();
-      this.session = { id: st.session.id, label: st.session.label, deadline: mono() + Math.max(0, left) };
+      this.session = { id: st.session.id, label: st.session.label, deadline: mono() + Math.max(0, left), startedAt: mono() };
     }
   }
 
   start() {
+    this.idle.start();
     this.link.start();
     this.timers.push(setInterval(() => this.tick(), 250));
     this.timers.push(setInterval(() => this.heartbeat(), this.cfg.heartbeatSeconds * 1000));
@@ -65,6 +70,7 @@ export class Kiosk {
 
   async stop() {
     for (const t of this.timers) clearInterval(t);
+    this.idle.stop();
     // A clean stop sends no last will: say "offline" ourselves so the room view does not wait for a timeout.
     await this.link.publish("status", { v: 1, state: "offline", at: new Date().toISOString() }, { retain: true }).catch(() => {});
     await this.link.stop();
@@ -78,12 +84,23 @@ export class Kiosk {
       connected: this.link.connected,
       workstation: this.creds.name,
       session: this.session ? { id: this.session.id, label: this.session.label, remainingS: this.remaining() } : null,
+      idleSeconds: this.idleSeconds(),
       warning: this.session ? (this.warned.has(1) ? 1 : this.warned.has(5) ? 5 : null) : null,
       messages: this.messages,
       notice: this.revoked && !this.session ? "Ce poste n'est plus autorisé par le Guichet : il reste verrouillé. Adressez-vous à l'accueil." : this.notice,
       lastEnded: this.lastEnded,
       pendingEvents: this.outbox.size,
     };
+  }
+
+  /**
+   * The patron's idle time in the running session: since the last input, but never more than the session's age
+   * (input before it belonged to the previous patron, or to nobody); null without a session or an input device.
+   */
+  private idleSeconds(): number | null {
+    const idle = this.session ? this.idle.idleSeconds() : null;
+    if (idle === null || !this.session) return null;
+    return Math.min(idle, Math.floor((mono() - this.session.startedAt) / 1000), MAX_SECONDS);
   }
 
   private remaining() {
@@ -111,7 +128,9 @@ export class Kiosk {
 
   /** Starts counting down the server's time left. */
   private adopt(s: SessionInfo) {
-    this.session = { id: s.id, label: s.label || this.session?.label || "Bonjour", deadline: mono() + s.remainingS * 1000 };
+    // A resync of the same session keeps its start: only a new session restarts the idle floor.
+    const startedAt = this.session?.id === s.id ? this.session.startedAt : mono();
+    this.session = { id: s.id, label: s.label || this.session?.label || "Bonjour", deadline: mono() + s.remainingS * 1000, startedAt };
     this.resetWarnings();
     this.persist();
     void this.publishStatus();
@@ -265,7 +284,8 @@ export class Kiosk {
   private heartbeat() {
     if (!this.link.connected) return;
     const session = this.session ? { id: this.session.id, remainingS: this.remaining() } : null;
-    this.link.publish("heartbeat", { v: 1, seq: this.seq++, at: new Date().toISOString(), uptimeS: Math.floor((mono() - this.started) / 1000), session }, { qos: 0 }).catch(() => {});
+    const idle = this.idleSeconds();
+    this.link.publish("heartbeat", { v: 1, seq: this.seq++, at: new Date().toISOString(), uptimeS: Math.floor((mono() - this.started) / 1000), session, ...(idle === null ? {} : { idleSeconds: idle }) }, { qos: 0 }).catch(() => {});
   }
 
   private async publishStatus() {

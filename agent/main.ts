@@ -14,7 +14,7 @@ import { buildKioskAssets, serveKioskPage, type KioskApi, type KioskAssets } fro
 class NotEnrolled implements KioskApi {
   constructor(public reason: string) {}
   view(): KioskView {
-    return { phase: "unreachable", connected: false, workstation: "", session: null, warning: null, messages: [], notice: this.reason, lastEnded: null, pendingEvents: 0 };
+    return { phase: "unreachable", connected: false, workstation: "", session: null, idleSeconds: null, warning: null, messages: [], notice: this.reason, lastEnded: null, pendingEvents: 0 };
   }
   async openSession(): Promise<KioskView> {
     throw new LinkError("Ce poste n'est pas encore relié au Guichet : adressez-vous à l'accueil.");

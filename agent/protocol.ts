@@ -45,7 +45,9 @@ export function parseTopic(t: string): { orgId: string; workstationId: string; k
 const V = T.Literal(PROTOCOL_VERSION);
 const Iso = T.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,6})?(Z|[+-]\\d{2}:\\d{2})$", maxLength: 40 });
 const Id = T.String({ pattern: ID_RE.source, maxLength: 64 });
-const Seconds = T.Integer({ minimum: 0, maximum: 7 * 24 * 3600 });
+/** Longest duration a message carries (a week): time left, idle time. */
+export const MAX_SECONDS = 7 * 24 * 3600;
+const Seconds = T.Integer({ minimum: 0, maximum: MAX_SECONDS });
 const Text = (max: number) => T.String({ maxLength: max });
 
 /** What the kiosk shows: free (code prompt), in_use, locked (by staff); offline is the last will. */
@@ -63,13 +65,18 @@ export const Status = T.Object({
   mac: T.Optional(Text(32)),
 });
 
-/** Sent every few seconds; `seq` grows by one per heartbeat since the agent started (loss detection). */
+/**
+ * Sent every few seconds; `seq` grows by one per heartbeat since the agent started (loss detection).
+ * `idleSeconds`: while a session is open, seconds since the patron's last key, pointer or touch input; absent when
+ * the kiosk cannot tell (no readable input device): the appliance then never ends the session for inactivity.
+ */
 export const Heartbeat = T.Object({
   v: V,
   seq: T.Integer({ minimum: 0 }),
   at: Iso,
   uptimeS: T.Integer({ minimum: 0 }),
   session: T.Union([T.Object({ id: Id, remainingS: Seconds }), T.Null()]),
+  idleSeconds: T.Optional(Seconds),
 });
 
 /** Why a session ended, as the agent saw it. */

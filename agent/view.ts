@@ -10,6 +10,8 @@ export interface KioskView {
   connected: boolean;
   workstation: string;
   session: { id: string; label: string; remainingS: number } | null;
+  /** Seconds since the patron's last input during the session; null without a session or an input device. */
+  idleSeconds: number | null;
   /** 5 or 1 while the matching warning stands. */
   warning: 5 | 1 | null;
   messages: { id: string; text: string; at: string }[];
@@ -28,6 +30,6 @@ export const END_NOTICE: Record<EndReason, string> = {
   time: "Votre session est terminée : le temps est écoulé. Merci de votre visite !",
   logout: "Votre session est terminée. Merci de votre visite !",
   command: "Votre session a été terminée par l'animateur.",
-  inactivity: "Votre session a été terminée faute d'activité.",
+  inactivity: "Votre session est terminée faute d'activité sur le poste. Merci de votre visite !",
 };
 

@@ -11,6 +11,8 @@ describe("configuration de l'agent", () => {
     expect(c.wipeDirs).toEqual(["/home/public/Documents", "/home/public/Téléchargements"]);
     expect(c.heartbeatSeconds).toBe(5);
     expect(c.rebootCommand).toBe("systemctl reboot");
+    expect(c.inputDir).toBe("/dev/input");
+    expect(loadAgentConfig({ GUICHET_AGENT_INPUT_DIR: "/tmp/entrees/" }, []).inputDir).toBe("/tmp/entrees");
   });
 
   test.each([
@@ -21,6 +23,7 @@ describe("configuration de l'agent", () => {
     [{ GUICHET_AGENT_HEARTBEAT_SECONDS: "0" }, /GUICHET_AGENT_HEARTBEAT_SECONDS/],
     [{ GUICHET_AGENT_WIPE_DIRS: "/" }, /racine du disque/],
     [{ GUICHET_AGENT_DATA_DIR: " " }, /GUICHET_AGENT_DATA_DIR ne peut pas être vide/],
+    [{ GUICHET_AGENT_INPUT_DIR: "" }, /GUICHET_AGENT_INPUT_DIR ne peut pas être vide/],
   ])("%o refusé", (env, msg) => {
     expect(() => loadAgentConfig(env as Record<string, string>, [])).toThrow(AgentConfigError);
     expect(() => loadAgentConfig(env as Record<string, string>, [])).toThrow(msg);

@@ -61,9 +61,12 @@ export function mayHaveCommands(ctx: Ctx, wsId: string): boolean {
   return !!ctx.db.$client.query("SELECT 1 FROM epn_commands WHERE workstation_id = ?1 AND org_id = ?2 AND status IN ('pending', 'delivered') AND created_at >= ?3 LIMIT 1").get(wsId, ctx.org, since);
 }
 
-/** Records a heartbeat in EPN (online, address, time-up enforcement); returns whether EPN ended the session. */
-export function recordHeartbeat(ctx: Ctx, wsId: string, info: { ip?: string | null; mac?: string | null; agentVersion?: string | null }) {
-  const r = heartbeat(ctx, wsId, { ip: info.ip ?? null, mac: info.mac && /^([0-9a-f]{2}[:-]){5}[0-9a-f]{2}$/i.test(info.mac) ? info.mac : null, agentVersion: info.agentVersion ?? null });
+/**
+ * Records a heartbeat in EPN (online, address, time-up and inactivity enforcement); returns whether EPN ended the
+ * session. `idleSeconds` is the kiosk's idle time in its running session (null: unknown, no inactivity end).
+ */
+export function recordHeartbeat(ctx: Ctx, wsId: string, info: { ip?: string | null; mac?: string | null; agentVersion?: string | null; idleSeconds?: number | null }) {
+  const r = heartbeat(ctx, wsId, { idleSeconds: info.idleSeconds ?? null, ip: info.ip ?? null, mac: info.mac && /^([0-9a-f]{2}[:-]){5}[0-9a-f]{2}$/i.test(info.mac) ? info.mac : null, agentVersion: info.agentVersion ?? null });
   return r.ended;
 }
 

@@ -35,6 +35,10 @@ interface Conn {
   mac: string | null;
   agentVersion: string | null;
   lastSeq: number | null;
+  /** The newest idle time the kiosk reported, and the session it was measured in (null: none or unknown). */
+  idle: { seconds: number; sessionId: string } | null;
+  /** The session whose inactivity threshold was already sent to EPN ahead of the flush interval. */
+  idleFlushedFor: string | null;
 }
 
 /** Heartbeat counters: what arrived, and gaps in the agents' sequence numbers (messages lost on the way). */
@@ -59,8 +63,8 @@ export class KioskLink {
   private limits = { inventory: inventoryLimit(), problem: problemLimit() };
   /** EPN's online/offline writes, in order (see paced.ts). */
   private epnWrites = new Paced();
-  /** Per organisation: its flush interval, re-read from EPN's settings every minute. */
-  private flushEvery = new Map<string, { ms: number; until: number }>();
+  /** Per organisation: its flush interval and inactivity delay, re-read from EPN's settings every minute. */
+  private flushEvery = new Map<string, { ms: number; inactivityS: number; until: number }>();
   readonly hooks: BrokerHooks;
 
   constructor(private deps: Deps) {
@@ -99,7 +103,7 @@ export class KioskLink {
     if (!k) return null;
     const prev = this.conns.get(username);
     this.ctxs.set(username, k.ctx);
-    this.conns.set(username, { ctx: k.ctx, tokenHash: k.tokenHash, flushedAt: 0, ip, mac: prev?.mac ?? null, agentVersion: prev?.agentVersion ?? null, lastSeq: null });
+    this.conns.set(username, { ctx: k.ctx, tokenHash: k.tokenHash, flushedAt: 0, ip, mac: prev?.mac ?? null, agentVersion: prev?.agentVersion ?? null, lastSeq: null, idle: null, idleFlushedFor: null });
     return { orgId: k.ctx.org, workstationId: username };
   }
 
@@ -151,19 +155,32 @@ export class KioskLink {
     });
   }
 
-  private flushMs(ctx: Ctx) {
+  private flushRule(ctx: Ctx) {
     const now = Date.now();
     let f = this.flushEvery.get(ctx.org);
     if (!f || f.until < now) {
-      f = { ms: heartbeatFlushMs(getSettings(ctx).offlineAfterSeconds), until: now + 60_000 };
+      const s = getSettings(ctx);
+      f = { ms: heartbeatFlushMs(s.offlineAfterSeconds), inactivityS: s.inactivityMinutes * 60, until: now + 60_000 };
       this.flushEvery.set(ctx.org, f);
     }
-    return f.ms;
+    return f;
+  }
+
+  /**
+   * Whether this heartbeat goes to EPN now: once per flush interval, and at once (once per session) when the
+   * patron's idle time reaches the inactivity delay, so the session ends at the threshold rather than up to a
+   * flush interval later. EPN decides on its current settings; the cached delay only chooses the moment.
+   */
+  private flushDue(c: Conn) {
+    const rule = this.flushRule(c.ctx);
+    if (Date.now() - c.flushedAt >= rule.ms) return true;
+    return !!c.idle && c.idle.seconds >= rule.inactivityS && c.idleFlushedFor !== c.idle.sessionId;
   }
 
   private flush(wsId: string, c: Conn) {
     c.flushedAt = Date.now();
-    const info = { ip: c.ip, mac: c.mac, agentVersion: c.agentVersion };
+    if (c.idle && c.idle.seconds >= this.flushRule(c.ctx).inactivityS) c.idleFlushedFor = c.idle.sessionId;
+    const info = { ip: c.ip, mac: c.mac, agentVersion: c.agentVersion, idleSeconds: c.idle?.seconds ?? null };
     this.epnWrites.run(() => this.guard("battement", () => recordHeartbeat(c.ctx, wsId, info)));
   }
 
@@ -178,12 +195,16 @@ export class KioskLink {
         const seq = msg.value.seq;
         if (c.lastSeq !== null && seq > c.lastSeq + 1) this.stats.heartbeatGaps += seq - c.lastSeq - 1;
         c.lastSeq = seq;
-        if (Date.now() - c.flushedAt >= this.flushMs(c.ctx)) this.flush(id.workstationId, c);
+        const hb = msg.value;
+        c.idle = hb.session && hb.idleSeconds !== undefined ? { seconds: hb.idleSeconds, sessionId: hb.session.id } : null;
+        if (this.flushDue(c)) this.flush(id.workstationId, c);
         return;
       }
       case "status": {
         const s = msg.value;
         if (s.state === "offline" || !c) return; // the last will; the disconnect itself marks the tile
+        // A status flush must not carry the idle time of a session that is over.
+        if (c.idle && s.sessionId !== undefined && s.sessionId !== c.idle.sessionId) c.idle = null;
         const changed = (s.mac ?? c.mac) !== c.mac || (s.agentVersion ?? c.agentVersion) !== c.agentVersion;
         c.mac = s.mac ?? c.mac;
         c.agentVersion = s.agentVersion ?? c.agentVersion;
