@@ -1,13 +1,18 @@
 /**
  * The embedded MQTT broker (aedes): per-workstation authentication, topic ACL, payload validation at the
  * door, and one in-process subscriber (the appliance's side) that receives every workstation's messages.
- * Transport-agnostic: TCP/TLS servers and the WebSocket bridge all hand their streams to `handle()`.
+ * Transport-agnostic: TCP/TLS servers and the WebSocket bridge all hand their streams to `handle()`, which sends
+ * MQTT 3.1/3.1.1 connections to aedes as they are and MQTT 5 ones through the v5 front end (mqtt5-front.ts).
  */
 import { Aedes, type Client, type PublishPacket, type Subscription, type AedesPublishPacket } from "aedes";
 import type { Duplex } from "node:stream";
 import { ALL_UP, DOWN_KINDS, UP_KINDS, decode, parseTopic, topic, type DownKind, type Payloads, type UpKind } from "../../../agent/protocol";
 import type { Logger } from "../../core/log";
 import { LogThrottle } from "./log-throttle";
+import { RC } from "./mqtt5-codes";
+import { Mqtt5Front } from "./mqtt5-front";
+import { frontOf, type Mqtt5Host } from "./mqtt5-inner";
+import { sniffProtocol } from "./mqtt5-sniff";
 
 /** Who is behind an authenticated connection. */
 export interface Identity {
@@ -46,11 +51,18 @@ const checked = new WeakMap<object, unknown>();
 /** Topics a packet is moved to when its payload is invalid: `$` topics match no subscription, so it goes nowhere. */
 const DROP_TOPIC = "$guichet/dropped";
 
+/** How long a new connection may take to send its CONNECT (aedes's own limit, applied before aedes sees it). */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** The broker's verdict on a message: its decoded value when it may go on, or why it may not. */
+type Verdict = { ok: true; value?: unknown } | { ok: false; why: "denied" | "invalid" };
+
 export class KioskBroker {
   readonly aedes: Aedes;
   readonly stats: BrokerStats = { connected: 0, received: { status: 0, heartbeat: 0, event: 0, inventory: 0, req: 0, ack: 0 }, dropped: 0, refusedLogins: 0, deniedTopics: 0 };
   private current = new Map<string, Client>();
   private throttle: LogThrottle;
+  private v5: Mqtt5Host;
 
   private constructor(
     aedes: Aedes,
@@ -59,6 +71,14 @@ export class KioskBroker {
   ) {
     this.aedes = aedes;
     this.throttle = new LogThrottle(log, 30_000);
+    this.v5 = {
+      serve: (conn) => aedes.handle(conn as any),
+      vetPublish: (client, topic, payload, retain) => {
+        const v = this.vet(client as Tagged | null, topic, payload, retain);
+        return v.ok ? "ok" : v.why;
+      },
+      malformed: (ip, reason) => this.throttle.warn(`v5:${ip}`, "mqtt : paquet MQTT 5 mal formé, connexion fermée", { ip, error: reason.slice(0, 200) }),
+    };
   }
 
   /** Creates the broker and subscribes the appliance's side to every workstation's up channel. */
@@ -68,7 +88,11 @@ export class KioskBroker {
     const b = new KioskBroker(aedes, hooks, log);
     aedes.authenticate = (client, username, password, done) => {
       b.authenticate(client as Tagged, username, password).then(
-        (ok) => done(ok ? null : Object.assign(new Error("identifiants refusés"), { returnCode: ok === null ? 4 : 2 }), !!ok),
+        (ok) => {
+          // The older connection of the same kiosk is about to be replaced: an MQTT 5 one is told so.
+          if (ok) markClosing(clientsOf(aedes)[client.id], RC.sessionTakenOver);
+          done(ok ? null : Object.assign(new Error("identifiants refusés"), { returnCode: ok === null ? 4 : 2 }), !!ok);
+        },
         (err) => {
           log.error("mqtt : erreur d'authentification", { error: String(err) });
           done(Object.assign(new Error("erreur interne"), { returnCode: 3 }), false);
@@ -80,6 +104,7 @@ export class KioskBroker {
     aedes.on("clientReady", (client) => b.onReady(client as Tagged));
     aedes.on("clientDisconnect", (client) => b.onGone(client as Tagged));
     aedes.on("subscribe", (subs, client) => b.onSubscribe(client as Tagged, subs));
+    aedes.on("keepaliveTimeout", (client) => markClosing(client, RC.keepAliveTimeout));
     aedes.on("clientError", (client, err) => b.throttle.warn(`client:${client?.id}`, "mqtt : connexion en erreur", { client: client?.id, error: err.message }));
     aedes.on("connectionError", (client, err) => b.throttle.warn(`conn:${ipOf(client)}`, "mqtt : connexion refusée", { ip: ipOf(client), error: err.message }));
     // One subscription per up kind (not guichet/+/ws/+/+): the appliance's own cmd/res never loop back to it.
@@ -88,9 +113,15 @@ export class KioskBroker {
     return b;
   }
 
-  /** Hands a byte stream (TCP socket, TLS socket, WebSocket bridge) to the broker. */
+  /** Hands a byte stream (TCP socket, TLS socket, WebSocket bridge) to the broker: aedes, or the v5 front end first. */
   handle(stream: Duplex) {
-    return this.aedes.handle(stream as any);
+    sniffProtocol(stream, CONNECT_TIMEOUT_MS, (version, head) => {
+      if (version === 5) new Mqtt5Front(this.v5, stream, head);
+      else {
+        stream.unshift(head);
+        this.aedes.handle(stream as any);
+      }
+    });
   }
 
   /** Publishes to one workstation (QoS 1); resolves once the broker has queued it for the subscriber. */
@@ -109,7 +140,10 @@ export class KioskBroker {
   /** Cuts a workstation's connection (revocation): its last will tells the appliance it is offline. */
   disconnect(workstationId: string) {
     const c = this.current.get(workstationId);
-    if (c) c.close();
+    if (c) {
+      markClosing(c, RC.administrativeAction);
+      c.close();
+    }
     return !!c;
   }
 
@@ -119,6 +153,7 @@ export class KioskBroker {
   }
 
   close(): Promise<void> {
+    for (const c of Object.values(clientsOf(this.aedes))) markClosing(c, RC.serverShuttingDown);
     return new Promise((resolve) => this.aedes.close(() => resolve()));
   }
 
@@ -145,25 +180,37 @@ export class KioskBroker {
   }
 
   private authorizePublish(client: Tagged | null, packet: PublishPacket): Error | null {
-    const id = client?.[IDENTITY];
-    const t = parseTopic(packet.topic);
-    // Only a workstation's own up channel; anything else closes the connection (MQTT 3.1.1 has no negative PUBACK).
-    if (!id || !t || t.orgId !== id.orgId || t.workstationId !== id.workstationId || !(UP_KINDS as readonly string[]).includes(t.kind)) {
-      this.stats.deniedTopics++;
-      this.throttle.warn(`pub:${id?.workstationId ?? "?"}`, "mqtt : publication refusée hors des sujets du poste", { client: client?.id, topic: packet.topic.slice(0, 200) });
-      return new Error("sujet non autorisé");
-    }
-    // An empty retained message clears the topic: harmless for the workstation's own status.
-    if (packet.retain && packet.payload.length === 0) return null;
-    const d = decode(t.kind as UpKind, packet.payload as Buffer);
-    if (!d.ok) {
-      this.stats.dropped++;
-      this.throttle.warn(`bad:${id.workstationId}`, "mqtt : message invalide ignoré", { workstation: id.workstationId, kind: t.kind, reason: d.reason });
+    const v = this.vet(client, packet.topic, packet.payload as Buffer, packet.retain);
+    // Outside its own up channel: the connection is closed (MQTT 3.1.1 has no negative PUBACK; the v5 front end
+    // answers PUBACK 0x87 before the message gets here).
+    if (!v.ok && v.why === "denied") return new Error("sujet non autorisé");
+    if (!v.ok) {
       // Dropped without cutting the link: acknowledged, never stored, delivered to nobody.
       packet.topic = DROP_TOPIC;
       packet.retain = false;
-    } else checked.set(packet.payload as Buffer, d.value);
+    } else if (v.value !== undefined) checked.set(packet.payload as Buffer, v.value);
     return null;
+  }
+
+  /** The ACL and schema check of one message from a workstation (counted and logged when refused). */
+  private vet(client: Tagged | null, topicName: string, payload: Buffer, retain: boolean): Verdict {
+    const id = client?.[IDENTITY];
+    const t = parseTopic(topicName);
+    // Only a workstation's own up channel.
+    if (!id || !t || t.orgId !== id.orgId || t.workstationId !== id.workstationId || !(UP_KINDS as readonly string[]).includes(t.kind)) {
+      this.stats.deniedTopics++;
+      this.throttle.warn(`pub:${id?.workstationId ?? "?"}`, "mqtt : publication refusée hors des sujets du poste", { client: client?.id, topic: topicName.slice(0, 200) });
+      return { ok: false, why: "denied" };
+    }
+    // An empty retained message clears the topic: harmless for the workstation's own status.
+    if (retain && payload.length === 0) return { ok: true };
+    const d = decode(t.kind as UpKind, payload);
+    if (!d.ok) {
+      this.stats.dropped++;
+      this.throttle.warn(`bad:${id.workstationId}`, "mqtt : message invalide ignoré", { workstation: id.workstationId, kind: t.kind, reason: d.reason });
+      return { ok: false, why: "invalid" };
+    }
+    return { ok: true, value: d.value };
   }
 
   private authorizeSubscribe(client: Tagged, sub: Subscription): Subscription | null {
@@ -232,6 +279,17 @@ export class KioskBroker {
       this.log.error("mqtt : traitement d'un message en échec", { kind: t.kind, error: String((e as Error).stack ?? e) });
     }
   }
+}
+
+/** aedes's live clients by client id (public in aedes, missing from its typings). */
+function clientsOf(aedes: Aedes): Record<string, Client | undefined> {
+  return (aedes as unknown as { clients: Record<string, Client | undefined> }).clients;
+}
+
+/** Tells an MQTT 5 client why the broker is about to close its connection (no-op for a 3.1.1 client). */
+function markClosing(client: Client | null | undefined, reasonCode: number) {
+  const front = frontOf(client?.conn);
+  if (front && front.closeReason === null) front.closeReason = reasonCode;
 }
 
 function ipOf(client: Client | null | undefined): string | null {

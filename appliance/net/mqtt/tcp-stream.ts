@@ -3,11 +3,11 @@
  * Why not node:net: measured on 2,000 idle connections, a node:net socket costs ~7.7 KB of RSS and a native one
  * ~2.6 KB; with one handler set shared by all sockets there are no per-connection listeners either.
  */
-import { Duplex } from "node:stream";
+import { ByteStream } from "./byte-stream";
 import type { Socket, TCPSocketListener } from "bun";
 
 /** A native socket seen as a byte stream: writes go to the socket (with backpressure), reads come from its data. */
-export class SocketStream extends Duplex {
+export class SocketStream extends ByteStream {
   /** Bytes the kernel did not take yet, and the write callback waiting for them (sent on `drain`). */
   private rest: Uint8Array | null = null;
   private restCb: ((err?: Error | null) => void) | null = null;

@@ -1,6 +1,6 @@
 /** MQTT over WebSocket on the HTTP port (`/mqtt`): each WebSocket becomes a byte stream handed to the broker. */
 import { Elysia } from "elysia";
-import { Duplex } from "node:stream";
+import { ByteStream } from "./byte-stream";
 import type { KioskBroker } from "./broker";
 
 interface Socket {
@@ -10,7 +10,7 @@ interface Socket {
 }
 
 /** A Duplex whose writes go to the WebSocket and whose reads come from its binary frames. */
-class WsStream extends Duplex {
+class WsStream extends ByteStream {
   constructor(
     private ws: Socket,
     readonly remoteAddress: string | null,

@@ -35,13 +35,7 @@ describe("authentification", () => {
     expect(r.err).toMatch(/identifier rejected/i);
   });
 
-  test("client MQTT 5 : refusé nettement (aedes 1.x ne parle que 3.1.1, voir agent/README.md)", async () => {
-    // When aedes 2 (MQTT 5) is adopted this test changes: the same client must then receive its commands.
-    const r = await mosquitto(["mosquitto_sub", "-h", "127.0.0.1", "-p", String(f.port), "-V", "mqttv5", "-i", a.workstationId, "-u", a.username, "-P", a.password, "-t", topic(a.orgId, a.workstationId, "cmd"), "-C", "1", "-W", "3"]);
-    expect(r.code).not.toBe(0);
-    expect(r.err).toMatch(/unsupported protocol version/i);
-    expect(f.svc.broker!.isConnected(a.workstationId)).toBe(false);
-  });
+  // MQTT 5 clients get the same authentication and ACL through the v5 front end: see mqtt5-clients.test.ts.
 
   test("bons identifiants : le poste reçoit les commandes de l'animateur", async () => {
     const sub = subscriber([...creds(f.port, a), "-t", topic(a.orgId, a.workstationId, "cmd")]);
