@@ -1,35 +1,6 @@
 /** One read transfer on its own UDP port (its TID): OACK, then windows of DATA blocks (RFC 7440), retransmits, rollover. */
-import { closeSync, readSync } from "node:fs";
 import { blockOf, ERR, errorPacket, oackPacket, OP, opcode, parseError } from "./tftp-packet";
-
-/** Where the bytes come from: an open file (octet) or a converted copy in memory (netascii). */
-export interface Source {
-  size: number;
-  read(into: Uint8Array, offset: number, length: number, position: number): number;
-  close(): void;
-}
-
-/** Reads straight from a file descriptor (no copy of the file in memory). */
-export function fileSource(fd: number, size: number): Source {
-  return {
-    size,
-    read: (into, offset, length, position) => (length === 0 ? 0 : readSync(fd, into, offset, length, position)),
-    close: () => closeSync(fd),
-  };
-}
-
-/** An in-memory source (netascii conversion output). */
-export function bufferSource(data: Uint8Array): Source {
-  return {
-    size: data.length,
-    read(into, offset, length, position) {
-      const chunk = data.subarray(position, position + length);
-      into.set(chunk, offset);
-      return chunk.length;
-    },
-    close() {},
-  };
-}
+import { BlockPackets, type Source } from "./block-packets";
 
 /** The socket side a transfer needs (a Bun UDP socket connected to the client). */
 export interface TransferSocket {
@@ -49,9 +20,6 @@ export interface TransferParams {
   oack: Map<string, string> | null;
 }
 
-/** Bytes read from the file at once. */
-const READ_AHEAD = 1 << 20;
-
 export type TransferEnd = { ok: true; bytes: number } | { ok: false; reason: string };
 
 /** Drives one transfer; `onEnd` is called exactly once. */
@@ -66,12 +34,7 @@ export class ReadTransfer {
   private oackConfirmed: boolean;
   /** When the current wait expires; the timer is armed once and re-armed only when it fires early. */
   private deadline = 0;
-  /** Read-ahead: whole blocks of the file, so that lockstep transfers do one read per ~1 MiB, not per block. */
-  private cache: Uint8Array;
-  private cacheFirst = 1;
-  private cacheBlocks = 0;
-  /** One reusable packet per window slot: the kernel copies a datagram when it is sent. */
-  private ring: Uint8Array[] = [];
+  private blocks: BlockPackets;
 
   constructor(
     private sock: TransferSocket,
@@ -79,22 +42,15 @@ export class ReadTransfer {
     private p: TransferParams,
     private onEnd: (e: TransferEnd) => void,
   ) {
-    // A file that is an exact multiple of blksize ends with an empty block.
-    this.lastBlock = Math.floor(src.size / p.blksize) + 1;
+    this.blocks = new BlockPackets(src, p.blksize, p.windowsize, p.rolloverTo);
+    this.lastBlock = this.blocks.lastBlock;
     this.oackConfirmed = !p.oack;
-    const perChunk = Math.max(p.windowsize, Math.ceil(READ_AHEAD / p.blksize));
-    this.cache = new Uint8Array(Math.min(perChunk * p.blksize, Math.max(src.size, 1)));
   }
 
   /** Sends the OACK or the first window. */
   begin() {
     if (this.p.oack) this.sendOack();
     else this.sendWindow();
-  }
-
-  private wire(block: number) {
-    if (block <= 0xffff) return block;
-    return this.p.rolloverTo === 0 ? block & 0xffff : ((block - 1) % 0xffff) + 1;
   }
 
   private arm() {
@@ -130,47 +86,33 @@ export class ReadTransfer {
     }
   }
 
-  private packet(block: number) {
-    const bs = this.p.blksize;
-    const pos = (block - 1) * bs;
-    const len = Math.max(0, Math.min(bs, this.src.size - pos));
-    const slot = (block - 1) % this.p.windowsize;
-    let buf = this.ring[slot];
-    if (!buf) {
-      buf = this.ring[slot] = new Uint8Array(4 + bs);
-      buf[1] = OP.DATA;
-    }
-    const out = len === bs ? buf : buf.subarray(0, 4 + len);
-    const w = this.wire(block);
-    out[2] = w >> 8;
-    out[3] = w & 0xff;
-    if (len) {
-      if (block < this.cacheFirst || block >= this.cacheFirst + this.cacheBlocks) {
-        const n = this.src.read(this.cache, 0, Math.min(this.cache.length, this.src.size - pos), pos);
-        this.cacheFirst = block;
-        this.cacheBlocks = Math.ceil(n / bs);
-      }
-      const off = (block - this.cacheFirst) * bs;
-      out.set(this.cache.subarray(off, off + len), 4);
-    }
-    return out;
-  }
-
   /** Sends blocks acked+1 … acked+windowsize (or up to the last one). */
   private sendWindow() {
+    const first = this.acked + 1;
     const end = Math.min(this.acked + this.p.windowsize, this.lastBlock);
-    const packets: Uint8Array[] = [];
-    for (let b = this.acked + 1; b <= end; b++) packets.push(this.packet(b));
     this.sentUpTo = end;
-    this.flush(packets);
-    this.arm();
+    if (end === first) this.sendOne(this.blocks.packet(first));
+    else {
+      const packets: Uint8Array[] = [];
+      for (let b = first; b <= end; b++) packets.push(this.blocks.packet(b));
+      this.flush(packets);
+    }
+    if (!this.done) this.arm();
+  }
+
+  /** Lockstep: one packet, no array nor closure per block. */
+  private sendOne(packet: Uint8Array) {
+    try {
+      if (this.sock.send(packet)) {
+        if (this.pending.length) this.pending = [];
+      } else this.pending = [packet];
+    } catch (e) {
+      this.lost((e as Error).message);
+    }
   }
 
   private flush(packets: Uint8Array[]) {
-    if (packets.length === 1) {
-      this.trySend(() => this.sock.send(packets[0]!) || (this.pending = packets));
-      return;
-    }
+    if (packets.length === 1) return this.sendOne(packets[0]!);
     let n = 0;
     if (!this.trySend(() => (n = this.sock.sendMany(packets)))) return;
     // The kernel buffer was full: the rest goes out on `drain` (a newer window replaces them, never the reverse).
@@ -209,13 +151,7 @@ export class ReadTransfer {
     }
     // Find which sent block this ACK names (block numbers wrap); older or duplicate ACKs are ignored
     // so that a late duplicate never doubles the traffic (Sorcerer's Apprentice).
-    let k = 0;
-    for (let b = this.acked + 1; b <= this.sentUpTo; b++) {
-      if (this.wire(b) === n) {
-        k = b;
-        break;
-      }
-    }
+    const k = this.blocks.acknowledged(n, this.acked, this.sentUpTo);
     if (!k) return;
     this.acked = k;
     this.tries = 0;

@@ -4,7 +4,10 @@ import type { Service } from "../../core/service";
 import type { Logger } from "../../core/log";
 import { ERR, errorPacket, OP, parseRequest, TftpParseError, type TftpRequest } from "./tftp-packet";
 import { resolveInRoot, TftpRefusal } from "./safe-path";
-import { bufferSource, fileSource, ReadTransfer, type Source, type TransferParams } from "./read-transfer";
+import { ReadTransfer, type TransferEnd, type TransferParams } from "./read-transfer";
+import { bufferSource, fileSource, type Source } from "./block-packets";
+import { TransferPool } from "./transfer-pool";
+import { sockaddrIn } from "./libc-udp";
 
 
 export interface TftpOptions {
@@ -17,6 +20,10 @@ export interface TftpOptions {
   /** Upper bounds of what clients may negotiate. */
   maxWindow?: number;
   maxTransfers?: number;
+  /** Transfers run at once in blocking worker threads (the fast path); 0 keeps them all on the event loop. */
+  workers?: number;
+  /** Longest busy poll of a worker for the next ACK before it sleeps, in µs (default 50; 0: never spin). */
+  spinMicros?: number;
 }
 
 /** Counters shown on the netboot page. */
@@ -76,8 +83,17 @@ export class TftpService implements Service {
   readonly name = "tftp";
   readonly stats: TftpStats = { active: 0, completed: 0, failed: 0, bytes: 0 };
   private sock: Bun.udp.Socket<"buffer"> | null = null;
-  private transfers = new Map<string, ReadTransfer>();
-  constructor(private opts: TftpOptions) {}
+  /** Transfers in progress by client; null while a socket is being opened or when a worker runs it. */
+  private transfers = new Map<string, ReadTransfer | null>();
+  private pool: TransferPool;
+  constructor(private opts: TftpOptions) {
+    this.pool = new TransferPool(opts.workers ?? 4);
+  }
+
+  /** Transfers running in worker threads now, and served by them since start. */
+  get workerTransfers() {
+    return { active: this.pool.active, served: this.pool.served, max: this.pool.max };
+  }
 
   /** Port actually bound (useful when 0 picks one). */
   get port() {
@@ -96,7 +112,8 @@ export class TftpService implements Service {
       },
     });
     this.sock = sock;
-    this.opts.log.info("TFTP actif", { port: sock.port, dossier: this.opts.root });
+    const pool = await this.pool.start();
+    this.opts.log.info("TFTP actif", { port: sock.port, dossier: this.opts.root, workers: pool.ok ? this.pool.max : `aucun (${pool.reason})` });
   }
 
   /** Answers from a fresh socket: the client learns our transfer ID from it (RFC 1350). */
@@ -131,13 +148,14 @@ export class TftpService implements Service {
     if (req.mode !== "octet" && req.mode !== "netascii") return this.refuse(port, address, ERR.ILLEGAL_OP, `mode ${req.mode} non pris en charge`).catch(() => {});
     if (this.transfers.size >= (this.opts.maxTransfers ?? 512)) return this.refuse(port, address, ERR.UNDEFINED, "serveur occupe, reessayez").catch(() => {});
     let src: Source;
+    let fd = -1;
     try {
       const f = resolveInRoot(this.opts.root, req.filename);
       if (req.mode === "netascii") {
         if (f.size > MAX_NETASCII) throw new TftpRefusal(ERR.ACCESS, "fichier trop gros pour le mode netascii");
         src = bufferSource(toNetascii(readFileSync(f.path)));
       } else {
-        src = fileSource(openSync(f.path, "r"), f.size);
+        src = fileSource((fd = openSync(f.path, "r")), f.size);
       }
     } catch (e) {
       const code = e instanceof TftpRefusal ? e.code : ERR.UNDEFINED;
@@ -147,19 +165,24 @@ export class TftpService implements Service {
     const params = negotiate(req, src.size, this.opts.maxWindow ?? 64);
     let transfer: ReadTransfer | null = null;
     // Reserve the key before awaiting the socket so a repeated RRQ is not served twice.
-    this.transfers.set(key, null as unknown as ReadTransfer);
+    this.transfers.set(key, null);
     this.stats.active++;
+    const ended = (end: TransferEnd, path: string) => {
+      this.transfers.delete(key);
+      this.stats.active--;
+      if (end.ok) {
+        this.stats.completed++;
+        this.stats.bytes += end.bytes;
+      } else this.stats.failed++;
+      this.opts.log.debug("TFTP terminé", { client: address, fichier: req.filename, ...end, chemin: path });
+    };
+    // Octet transfers to IPv4 clients go to a worker when one is free; the worker owns the descriptor then.
+    const host = this.opts.host ?? "0.0.0.0";
+    const inWorker = fd >= 0 && sockaddrIn(address, port) && sockaddrIn(host, 0) ? this.pool.run({ fd, size: src.size, host, address, port, params, spinMicros: this.opts.spinMicros ?? 50 }) : null;
+    if (inWorker) return void inWorker.then((end) => ended(end, "worker"));
     try {
       const s = await this.tidSocket(port, address, (b) => transfer?.receive(b), () => transfer?.drain(), (e) => transfer?.lost(e.message));
-      transfer = new ReadTransfer(s, src, params, (end) => {
-        this.transfers.delete(key);
-        this.stats.active--;
-        if (end.ok) {
-          this.stats.completed++;
-          this.stats.bytes += end.bytes;
-        } else this.stats.failed++;
-        this.opts.log.debug("TFTP terminé", { client: address, fichier: req.filename, ...end });
-      });
+      transfer = new ReadTransfer(s, src, params, (end) => ended(end, "boucle"));
       this.transfers.set(key, transfer);
       transfer.begin();
     } catch (e) {
@@ -170,10 +193,12 @@ export class TftpService implements Service {
     }
   }
 
-  stop() {
+  /** Stops listening and ends every transfer, each client told so (error 0). */
+  async stop() {
     this.sock?.close();
     this.sock = null;
     for (const t of [...this.transfers.values()]) t?.abort("arret du serveur");
+    await this.pool.stop();
     this.transfers.clear();
   }
 }
