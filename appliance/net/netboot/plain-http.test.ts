@@ -21,10 +21,10 @@ beforeAll(async () => {
   deps.config.dataDir = dir;
   mkdirSync(join(dir, "netboot"));
   writeFileSync(join(dir, "netboot/undionly.kpxe"), "ROM");
-  const port = 20000 + Math.floor(Math.random() * 30000);
-  http = new HttpService(buildApp(deps), "127.0.0.1", port, { cert, key, port: 0 });
+  // Port 0 for both: a random port may be taken by a test running beside this one.
+  http = new HttpService(buildApp(deps), "127.0.0.1", 0, { cert, key, port: 0 });
   await http.start();
-  plain = `http://127.0.0.1:${port}`;
+  plain = http.redirectUrl!;
 });
 afterAll(async () => {
   await http?.stop();
