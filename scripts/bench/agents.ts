@@ -2,6 +2,9 @@
 // against Guichet's embedded broker (the real appliance process, enrolled kiosks, ACL, validation, EPN link) and
 // against Debian's mosquitto (anonymous, with a small responder standing in for the appliance), in the same run.
 // Prints messages lost, request round trip p50/p99, staff command delivery (Guichet only) and broker RSS.
+// Memory investigation: `--probe` runs the appliance from sources beside a sampler (agents-probe.ts: RSS every 50 ms,
+// object counts at each phase change; GUICHET_PROBE_GC, _SNAPSHOT, _PROFILE); BUN_JSC_* / BUN_GC_* are passed on
+// (BUN_JSC_logGC=1: JavaScriptCore's collections, in /tmp/guichet-agents-probe-out.txt).
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -54,7 +57,7 @@ function rss(pid: number) {
  * Peak RSS of each phase of a run (enrolment, connection, load): at each change the kernel's high-water mark
  * (VmHWM) is read and reset (`5` > /proc/<pid>/clear_refs, Linux ≥ 4.0, own child process).
  */
-function phasePeaks(pid: number) {
+function phasePeaks(pid: number, probe = false) {
   const peaks: [string, number][] = [];
   let current = "démarrage";
   const reset = () => {
@@ -68,6 +71,8 @@ function phasePeaks(pid: number) {
   return {
     phase(next: string) {
       peaks.push([current, rss(pid).peak]);
+      // The probe marks the end of each phase in its file (object counts since the previous mark).
+      if (probe) process.kill(pid, "SIGUSR2");
       current = next;
       reset();
     },
@@ -166,18 +171,25 @@ async function simulate(url: string, kiosks: Kiosk[], opts: { pid?: number; onCo
   return { connectMs, sent, rtt, pingTimeouts, commandDelivery: [] as number[], slow, cpuPct, disconnects };
 }
 
+/** JavaScriptCore and Bun GC settings of the bench's own environment (BUN_JSC_*, BUN_GC_*, GUICHET_PROBE_*), passed on to the appliance. */
+const jscEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("BUN_JSC_") || k.startsWith("BUN_GC_") || k.startsWith("GUICHET_PROBE_")) as [string, string][]);
+
 async function guichet() {
   const dir = mkdtempSync(join(tmpdir(), "guichet-bench-agents-"));
   // The shipped form: the compiled binary (running from sources adds the transpiler and an in-memory UI build).
-  const source = process.argv.includes("--source");
+  const source = process.argv.includes("--source") || process.argv.includes("--probe");
+  // --probe: from sources with a memory sampler (agents-probe.ts) writing to /tmp/guichet-agents-probe.txt.
+  const probe = process.argv.includes("--probe");
   // --smol: Bun's "less memory, more frequent GC" mode (a candidate for the shipped binary's exec argv).
   const smol = process.argv.includes("--smol");
-  const cmd = source ? [process.execPath, ...(smol ? ["--smol"] : []), "appliance/main.ts"] : [(await buildBinary({ outfile: join(dir, "guichet"), workDir: join(dir, "build"), quiet: true })).outfile];
+  const cmd = source ? [process.execPath, ...(smol ? ["--smol"] : []), probe ? "scripts/bench/agents-probe.ts" : "appliance/main.ts"] : [(await buildBinary({ outfile: join(dir, "guichet"), workDir: join(dir, "build"), quiet: true })).outfile];
   // --jsc-growth=1.25: JavaScriptCore's heap growth factor for small heaps (default 2): how much garbage may pile
   // up before a collection, hence the height of the peak during a burst of (dis)connections.
   const growth = process.argv.find((a) => a.startsWith("--jsc-growth="))?.split("=")[1];
-  const app = await startApplianceWithBroker(join(dir, "appliance"), undefined, cmd, growth ? { BUN_JSC_smallHeapGrowthFactor: growth } : {});
-  const peaks = phasePeaks(app.proc.pid);
+  const probeFile = "/tmp/guichet-agents-probe.txt";
+  if (probe) writeFileSync(probeFile, "");
+  const app = await startApplianceWithBroker(join(dir, "appliance"), undefined, cmd, { ...jscEnv(), ...(growth ? { BUN_JSC_smallHeapGrowthFactor: growth } : {}), ...(probe ? { GUICHET_PROBE_FILE: probeFile } : {}) });
+  const peaks = phasePeaks(app.proc.pid, probe);
   try {
     const { staff, roomId } = await prepareEpn(app.url);
     peaks.phase("enrôlement");
@@ -220,6 +232,7 @@ async function guichet() {
     }
     for (const [w, n] of warns) if (!w.startsWith("GUICHET_SMTP_URL")) console.log(`   journal : ${n} × ${w} (ex. ${example.get(w)})`);
     const mem = rss(app.proc.pid);
+    if (probe) writeFileSync("/tmp/guichet-agents-probe-out.txt", app.output());
     const received = after.link.heartbeats - before.link.heartbeats;
     return { name: `Guichet (aedes, ${source ? "depuis les sources" : "binaire compilé"}${smol ? ", --smol" : ""}${growth ? `, BUN_JSC_smallHeapGrowthFactor=${growth}` : ""})`, enrolMs, ...r, received, dropped: after.broker.dropped, commandDelivery: delivery, idle, mem, peaks: peaks.peaks() };
   } finally {

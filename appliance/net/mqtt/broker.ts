@@ -13,6 +13,7 @@ import { RC } from "./mqtt5-codes";
 import { Mqtt5Front } from "./mqtt5-front";
 import { frontOf, type Mqtt5Host } from "./mqtt5-inner";
 import { sniffProtocol } from "./mqtt5-sniff";
+import { indexedMemoryPersistence } from "./retained-index";
 
 /** Who is behind an authenticated connection. */
 export interface Identity {
@@ -84,7 +85,8 @@ export class KioskBroker {
   /** Creates the broker and subscribes the appliance's side to every workstation's up channel. */
   static async create(hooks: BrokerHooks, log: Logger): Promise<KioskBroker> {
     // drainTimeout: a kiosk that stops reading must not stall delivery to the others (aedes docs).
-    const aedes = await Aedes.createBroker({ drainTimeout: 15_000, connectTimeout: 10_000, maxClientsIdLength: 64, heartbeatInterval: 60_000 });
+    // persistence: aedes's memory store, with retained messages found by topic (see retained-index.ts).
+    const aedes = await Aedes.createBroker({ persistence: indexedMemoryPersistence(), drainTimeout: 15_000, connectTimeout: 10_000, maxClientsIdLength: 64, heartbeatInterval: 60_000 });
     const b = new KioskBroker(aedes, hooks, log);
     aedes.authenticate = (client, username, password, done) => {
       b.authenticate(client as Tagged, username, password).then(

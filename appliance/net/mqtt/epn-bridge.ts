@@ -17,7 +17,7 @@ import {
   authenticateWorkstation,
   COMMAND_TTL_MS,
   endSession,
-  heartbeat,
+  noteHeartbeat,
   kioskState,
   listCommands,
   markWorkstationOffline,
@@ -66,7 +66,7 @@ export function mayHaveCommands(ctx: Ctx, wsId: string): boolean {
  * session. `idleSeconds` is the kiosk's idle time in its running session (null: unknown, no inactivity end).
  */
 export function recordHeartbeat(ctx: Ctx, wsId: string, info: { ip?: string | null; mac?: string | null; agentVersion?: string | null; idleSeconds?: number | null }) {
-  const r = heartbeat(ctx, wsId, { idleSeconds: info.idleSeconds ?? null, ip: info.ip ?? null, mac: info.mac && /^([0-9a-f]{2}[:-]){5}[0-9a-f]{2}$/i.test(info.mac) ? info.mac : null, agentVersion: info.agentVersion ?? null });
+  const r = noteHeartbeat(ctx, wsId, { idleSeconds: info.idleSeconds ?? null, ip: info.ip ?? null, mac: info.mac && /^([0-9a-f]{2}[:-]){5}[0-9a-f]{2}$/i.test(info.mac) ? info.mac : null, agentVersion: info.agentVersion ?? null });
   return r.ended;
 }
 
