@@ -16,6 +16,17 @@ describe("connexion", () => {
     expect(me.status).toBe(401);
   });
 
+  test("le mot de passe est gardé en argon2id (19 Mio, 2 passes), jamais en clair ; un hachage plus ancien se vérifie encore", async () => {
+    const { app, deps } = await setupApp();
+    const q = deps.db.$client;
+    const stored = (q.query("SELECT password_hash FROM users WHERE email = ?").get(ADMIN.email) as { password_hash: string }).password_hash;
+    expect(stored).toStartWith("$argon2id$v=19$m=19456,t=2,p=1$");
+    expect(stored).not.toContain(ADMIN.password);
+    // Accounts hashed with Bun's former default (64 Mio) keep logging in.
+    q.query("UPDATE users SET password_hash = ? WHERE email = ?").run(await Bun.password.hash(ADMIN.password, { algorithm: "argon2id" }), ADMIN.email);
+    expect((await new Client(app).login(ADMIN.email, ADMIN.password)).status).toBe(200);
+  });
+
   test("une adresse inconnue reçoit la même réponse qu'un mauvais mot de passe", async () => {
     const { app } = await setupApp();
     const r = await new Client(app).post("/api/auth/login", { email: "personne@nulle.part", password: "whatever123" });
