@@ -49,6 +49,8 @@ export class DnsEngine {
   readonly log: QueryLog;
   readonly inflight = new Map<string, Promise<CacheEntry>>();
   readonly epn = new Map<string, EpnClient>();
+  /** The addresses known for each workstation: a tile event (2,000 at once when the kiosks drop) finds its own without a scan. */
+  private epnIps = new Map<string, Set<string>>();
   private arp = new Map<string, string>();
   private arpReadAt = 0;
   private clients = new Map<string, { group: GroupPolicy | null; at: number }>();
@@ -71,11 +73,11 @@ export class DnsEngine {
       if (e.type === "epn.workstation") {
         const t = e.data as WorkstationTile;
         if (!t?.id) return;
-        for (const [ip, c] of this.epn) if (c.workstationId === t.id && ip !== t.ip) this.setEpnClient(ip, null);
+        for (const ip of this.epnIps.get(t.id) ?? []) if (ip !== t.ip) this.setEpnClient(ip, null);
         if (t.ip) this.setEpnClient(t.ip, { workstationId: t.id, mac: t.mac, session: t.session ? { minor: !!t.session.minor } : null });
       } else if (e.type === "epn.workstation.deleted") {
         const id = (e.data as { id?: string })?.id;
-        for (const [ip, c] of this.epn) if (c.workstationId === id) this.setEpnClient(ip, null);
+        for (const ip of (id && this.epnIps.get(id)) || []) this.setEpnClient(ip, null);
       }
     });
   }
@@ -183,8 +185,18 @@ export class DnsEngine {
 
   /** Registers or clears what the EPN module knows about an address (workstation, session, minor or not). */
   setEpnClient(ip: string, info: EpnClient | null) {
-    if (info) this.epn.set(ip, info);
-    else this.epn.delete(ip);
+    const before = this.epn.get(ip);
+    if (before && before.workstationId !== info?.workstationId) {
+      const ips = this.epnIps.get(before.workstationId);
+      ips?.delete(ip);
+      if (ips?.size === 0) this.epnIps.delete(before.workstationId);
+    }
+    if (info) {
+      this.epn.set(ip, info);
+      let ips = this.epnIps.get(info.workstationId);
+      if (!ips) this.epnIps.set(info.workstationId, (ips = new Set()));
+      ips.add(ip);
+    } else this.epn.delete(ip);
     this.clients.delete(ip);
   }
 

@@ -163,7 +163,12 @@ describe("horaires d'ouverture et sessions EPN", () => {
     expect(await see("127.0.0.6", "reseau-social.test")).toBe("192.0.2.99");
     env.deps.events.publish({ orgId: env.orgId, type: "epn.workstation", data: { id: "poste-10", ip: "127.0.0.6", mac: "52:54:00:ab:cd:ef", session: null } });
     expect(await see("127.0.0.6", "reseau-social.test")).toBe("0.0.0.0");
+    // The kiosk gets a new address (DHCP): the old one no longer carries its policy, the new one does.
+    env.deps.events.publish({ orgId: env.orgId, type: "epn.workstation", data: { id: "poste-10", ip: "127.0.0.8", mac: "52:54:00:ab:cd:ef", session: null } });
+    expect(env.svc.engine.epn.has("127.0.0.6")).toBe(false);
+    expect(env.svc.engine.epn.get("127.0.0.8")?.workstationId).toBe("poste-10");
     env.deps.events.publish({ orgId: env.orgId, type: "epn.workstation.deleted", data: { id: "poste-10" } });
+    expect(env.svc.engine.epn.has("127.0.0.8")).toBe(false);
     expect(await see("127.0.0.6", "reseau-social.test")).toBe("192.0.2.99");
   });
 });
