@@ -1,7 +1,8 @@
 /** Answers the resolver makes itself: blocked names, local records, guichet.lan, CNAME rewrites (SafeSearch). */
 import * as dnsPacket from "dns-packet";
 import { networkInterfaces } from "node:os";
-import { buildReply, encodeName, RCODE, rrAtQuestion, soaForNegative, TYPE, type Query } from "./wire";
+import { buildReply, buildReply1, RCODE, TYPE, type Query } from "./wire";
+import { encodeName, rrAtQuestion, soaForNegative } from "./records";
 import { truncated } from "./cache";
 import { replyFlags } from "./wire";
 import { ipBytes, inCidr, type DnsSettings, type LocalRecord } from "./policy";
@@ -17,13 +18,20 @@ export function rr(a: dnsPacket.Answer): Uint8Array {
 const ZERO4 = new Uint8Array(4);
 const ZERO16 = new Uint8Array(16);
 
+/** The 0.0.0.0 and :: records of blocked answers, rebuilt only when the blocked TTL changes (read-only). */
+const blocked: { ttl: number; a: Uint8Array; aaaa: Uint8Array } = { ttl: -1, a: ZERO4, aaaa: ZERO16 };
+
 /** A blocked name: 0.0.0.0 / :: (or NODATA for other types), or NXDOMAIN; a short TTL either way. */
 export function blockedReply(q: Query, s: DnsSettings): Uint8Array {
   const ttl = s.blockedTtl;
-  if (s.blockingMode === "nxdomain") return buildReply(q, RCODE.NXDOMAIN, { ns: [soaForNegative(ttl)] });
-  if (q.qtype === TYPE.A) return buildReply(q, RCODE.NOERROR, { an: [rrAtQuestion(TYPE.A, ttl, ZERO4)] });
-  if (q.qtype === TYPE.AAAA) return buildReply(q, RCODE.NOERROR, { an: [rrAtQuestion(TYPE.AAAA, ttl, ZERO16)] });
-  return buildReply(q, RCODE.NOERROR, { ns: [soaForNegative(ttl)] });
+  if (s.blockingMode === "nxdomain") return buildReply1(q, RCODE.NXDOMAIN, soaForNegative(ttl), false);
+  if (q.qtype !== TYPE.A && q.qtype !== TYPE.AAAA) return buildReply1(q, RCODE.NOERROR, soaForNegative(ttl), false);
+  if (blocked.ttl !== ttl) {
+    blocked.a = rrAtQuestion(TYPE.A, ttl, ZERO4);
+    blocked.aaaa = rrAtQuestion(TYPE.AAAA, ttl, ZERO16);
+    blocked.ttl = ttl;
+  }
+  return buildReply1(q, RCODE.NOERROR, q.qtype === TYPE.A ? blocked.a : blocked.aaaa, true);
 }
 
 /** Fits a reply into the client's limit, or sends the truncated form (TC) so it retries over TCP. */
@@ -65,7 +73,7 @@ export function localReply(q: Query, rec: LocalRecord, extra: dnsPacket.Answer[]
 
 /** Authoritative "no such name" for our local zones (lan, private reverse zones, single labels). */
 export function localNxdomain(q: Query): Uint8Array {
-  return buildReply(q, RCODE.NXDOMAIN, { ns: [soaForNegative(60)] }, true);
+  return buildReply1(q, RCODE.NXDOMAIN, soaForNegative(60), false, true);
 }
 
 /** A PTR answer for a local name. */

@@ -3,7 +3,7 @@
  * SOA minimum (RFC 2308), both clamped to the admin's floor/ceiling. A hit is served by copying the stored
  * bytes and patching id, flags, question case and the decremented TTLs: no encoding per hit.
  */
-import { MAX_UDP, optRecord, put32, replyFlags, TYPE, writeHeader, type Query } from "./wire";
+import { copyBytes, MAX_UDP, optRecord, put32, replyFlags, TYPE, writeHeader, type Query } from "./wire";
 import { get32, ipText, readName, scanResponse } from "./response-scan";
 import type { Hit } from "./matcher";
 
@@ -94,7 +94,7 @@ export function serveEntry(e: CacheEntry, q: Query, now: number, maxSize: number
   const flags = replyFlags(q.flags, e.rcode) | (ad ? 0x0020 : 0);
   if (len > maxSize) return truncated(q, flags);
   const out = new Uint8Array(len);
-  out.set(e.wire, 0);
+  copyBytes(out, e.wire, 0);
   out[0] = q.id >> 8;
   out[1] = q.id & 0xff;
   out[2] = flags >> 8;
@@ -104,7 +104,7 @@ export function serveEntry(e: CacheEntry, q: Query, now: number, maxSize: number
   const elapsed = Math.floor((now - e.storedAt) / 1000);
   if (elapsed > 0) for (let i = 0; i < e.ttlOffsets.length; i++) put32(out, e.ttlOffsets[i]!, Math.max(e.ttls[i]! - elapsed, 0));
   if (withOpt) {
-    out.set(optRecord(q.edns!.do), e.wire.length);
+    copyBytes(out, optRecord(q.edns!.do), e.wire.length);
     const ar = ((out[10]! << 8) | out[11]!) + 1;
     out[10] = ar >> 8;
     out[11] = ar & 0xff;

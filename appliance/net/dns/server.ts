@@ -1,11 +1,13 @@
 /**
- * The listening side: UDP through Bun.udpSocket, TCP through Bun.listen (RFC 7766: length-prefixed,
- * pipelined, answered as they complete, idle timeout, bounded connections). A per-client token bucket drops
- * floods; every failure is counted and logged at a bounded rate, never thrown at the event loop.
+ * The listening side: UDP through Bun.udpSocket (replies batched by UdpOutbox), TCP through Bun.listen
+ * (RFC 7766: length-prefixed, pipelined, answered as they complete, idle timeout, bounded connections). A
+ * per-client token bucket drops floods; every failure is counted and logged at a bounded rate, never thrown
+ * at the event loop.
  */
 import type { Socket, TCPSocketListener, udp } from "bun";
 import type { Logger } from "../../core/log";
 import type { Resolver } from "./resolver";
+import { UdpOutbox } from "./udp-outbox";
 
 const MAX_TCP_CONNECTIONS = 512;
 const MAX_PENDING_PER_CONNECTION = 128;
@@ -69,30 +71,17 @@ export interface ServerCounters {
   malformed: number;
   internalErrors: number;
   icmpErrors: number;
+  /** UDP replies the kernel refused for good (see UdpOutbox). */
+  sendDropped: number;
+  sendErrors: number;
 }
 
 export class DnsServer {
   private udp: udp.Socket<"uint8array"> | null = null;
   private tcp: TCPSocketListener<Conn> | null = null;
   private conns = 0;
-  private outbox: (Uint8Array | number | string)[] = [];
-  private flushScheduled = false;
-  private flushOutbox = () => {
-    this.flushScheduled = false;
-    const batch = this.outbox;
-    this.outbox = [];
-    if (!this.udp || !batch.length) return;
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        this.udp.sendMany(batch);
-        return;
-      } catch {
-        // A pending ICMP error (a client gone) is reported on the next send and consumed by it: retry once.
-        this.counters.icmpErrors++;
-      }
-    }
-  };
-  readonly counters: ServerCounters = { udp: 0, tcp: 0, rateLimited: 0, malformed: 0, internalErrors: 0, icmpErrors: 0 };
+  readonly counters: ServerCounters = { udp: 0, tcp: 0, rateLimited: 0, malformed: 0, internalErrors: 0, icmpErrors: 0, sendDropped: 0, sendErrors: 0 };
+  private outbox = new UdpOutbox(() => this.udp, this.counters);
   private warn: RateLimitedLog;
 
   constructor(
@@ -112,7 +101,8 @@ export class DnsServer {
 
   /**
    * Answers one message: the reply, null when nothing goes back, or a promise of either (upstream work;
-   * it never rejects). Synchronous answers (blocked, cached, local) cost no closure or promise.
+   * the caller handles a rejection with internal()). Synchronous answers (blocked, cached, local) cost no
+   * closure or promise.
    */
   private answer(msg: Uint8Array, ip: string, tcp: boolean): Uint8Array | null | Promise<Uint8Array | null> {
     if (!this.limiter.allow(ip)) {
@@ -132,21 +122,7 @@ export class DnsServer {
       this.warn.warn("drop:" + ip, "DNS : paquet ignoré (malformé ou réponse non sollicitée)", { client: ip, octets: msg.length });
       return null;
     }
-    if (r instanceof Uint8Array) return r;
-    return r.catch((e) => {
-      this.internal(ip, e);
-      return null;
-    });
-  }
-
-  /** Queues a UDP reply: replies go out in batches (sendmmsg) once the current burst of datagrams is handled. */
-  private queueUdp(out: Uint8Array | null, port: number, address: string) {
-    if (!out) return;
-    this.outbox.push(out, port, address);
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(this.flushOutbox);
-    }
+    return r;
   }
 
   private internal(ip: string, e: unknown) {
@@ -179,9 +155,14 @@ export class DnsServer {
           this.counters.udp++;
           // Used in place: the resolver copies the bytes it keeps beyond this call (upstream work).
           const out = this.answer(buf, address, false);
-          if (out instanceof Uint8Array) this.queueUdp(out, rport, address);
-          else if (out) out.then((b) => this.queueUdp(b, rport, address));
+          if (out instanceof Uint8Array) this.outbox.push(out, rport, address);
+          else if (out)
+            out.then(
+              (b) => b && this.outbox.push(b, rport, address),
+              (e) => this.internal(address, e),
+            );
         },
+        drain: () => this.outbox.drain(),
         // ICMP errors for our replies (a client gone, a spoofed source) must not surface as exceptions.
         error: () => {
           this.counters.icmpErrors++;
@@ -254,12 +235,17 @@ export class DnsServer {
         write(s, framed);
       };
       const out = this.answer(msg, ip, true);
-      if (out instanceof Promise) out.then(send);
+      if (out instanceof Promise)
+        out.then(send, (e) => {
+          this.internal(ip, e);
+          send(null);
+        });
       else send(out);
     }
   }
 
   stop() {
+    this.outbox.stop();
     this.udp?.close();
     this.tcp?.stop(true);
     this.udp = null;

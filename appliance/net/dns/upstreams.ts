@@ -4,6 +4,7 @@
  */
 import { dohQuery, isServerFailure, parseHostPort, tcpQuery, UdpClient, type UpstreamDef } from "./upstream";
 import { parseQuery, isRejection, RCODE, type Query } from "./wire";
+import { systemClock } from "../../core/clock";
 
 export interface UpstreamHealth {
   id: string;
@@ -35,6 +36,11 @@ export interface Forwarded {
 export class UpstreamSet {
   private defs: UpstreamDef[] = [];
   private health = new Map<string, UpstreamHealth>();
+  /** Plain-DNS addresses parsed once per reload, not once per query. */
+  private hostPorts = new Map<string, { host: string; port: number } | null>();
+  /** lastCheckAt text, rebuilt at most once a second (a Date and a string per forwarded query otherwise). */
+  private isoSecond = -1;
+  private iso = "";
   readonly udp = new UdpClient();
 
   constructor(
@@ -45,6 +51,7 @@ export class UpstreamSet {
 
   set(defs: UpstreamDef[]) {
     this.defs = defs;
+    this.hostPorts = new Map(defs.map((d) => [d.address, d.kind === "dns" ? parseHostPort(d.address) : null]));
     const keep = new Map<string, UpstreamHealth>();
     for (const d of defs) {
       const prev = this.health.get(d.id);
@@ -65,7 +72,7 @@ export class UpstreamSet {
   /** Asks one upstream. */
   async ask(d: UpstreamDef, q: Query): Promise<Uint8Array> {
     if (d.kind === "doh") return dohQuery(q, d.address, d.method, DOH_TIMEOUT_MS, this.ca);
-    const hp = parseHostPort(d.address);
+    const hp = this.hostPorts.has(d.address) ? this.hostPorts.get(d.address)! : parseHostPort(d.address);
     if (!hp) throw new Error("adresse invalide");
     const resp = await this.udp.query(q, hp.host, hp.port, UDP_TIMEOUT_MS);
     // Truncated over UDP: ask again over TCP for the whole answer (RFC 7766 §5).
@@ -74,7 +81,13 @@ export class UpstreamSet {
   }
 
   private note(h: UpstreamHealth, ok: boolean, started: number, err?: string) {
-    h.lastCheckAt = this.clock.now().toISOString();
+    const now = this.clock === systemClock ? Date.now() : this.clock.now().getTime();
+    const second = Math.floor(now / 1000);
+    if (second !== this.isoSecond) {
+      this.isoSecond = second;
+      this.iso = new Date(second * 1000).toISOString();
+    }
+    h.lastCheckAt = this.iso;
     if (ok) {
       h.state = "ok";
       h.failures = 0;
@@ -94,8 +107,14 @@ export class UpstreamSet {
    */
   async forward(q: Query): Promise<Forwarded> {
     if (!this.defs.length) throw new Error("aucun serveur amont configuré");
-    const healthy = this.defs.filter((d) => this.health.get(d.id)!.state !== "en panne");
-    const order = healthy.length === this.defs.length ? this.defs : [...healthy, ...this.defs.filter((d) => !healthy.includes(d))];
+    let order = this.defs;
+    let down = false;
+    for (const d of order) down ||= this.health.get(d.id)!.state === "en panne";
+    // Arrays are built only when some upstream is down (the common case allocates nothing here).
+    if (down) {
+      const healthy = this.defs.filter((d) => this.health.get(d.id)!.state !== "en panne");
+      order = [...healthy, ...this.defs.filter((d) => !healthy.includes(d))];
+    }
     let lastFailure: Forwarded | null = null;
     let lastError = "";
     for (const d of order) {

@@ -1,6 +1,6 @@
 /**
  * Benchmark inputs for scripts/bench/dns.sh: a 1,000,000-domain blocklist (plain and hosts format, for
- * Guichet and for dnsmasq), and dnsperf query files for blocked, cached and never-seen names.
+ * Guichet and for dnsmasq), and dnsperf query files for blocked and cached names.
  * Usage: bun scripts/bench/dns/prepare.ts <dir>
  */
 import { writeFileSync, mkdirSync } from "node:fs";
@@ -26,7 +26,5 @@ writeFileSync(join(dir, "blocklist.hosts"), domains.map((d) => "0.0.0.0 " + d).j
 const pick = (k: number) => Array.from({ length: k }, () => domains[rand() % N]!);
 writeFileSync(join(dir, "q-blocked.txt"), pick(20_000).map((d) => `${d} A`).join("\n") + "\n");
 writeFileSync(join(dir, "q-cached.txt"), Array.from({ length: 1000 }, (_, i) => `c${i}.cache.bench.test A`).join("\n") + "\n");
-// Never-seen names, one file per resolver so neither benefits from the other's run.
-for (const who of ["guichet", "dnsmasq"])
-  for (const pass of [1, 2]) writeFileSync(join(dir, `q-miss-${who}-${pass}.txt`), Array.from({ length: 1_000_000 }, (_, i) => `m${i}.p${pass}.${who}.miss.bench.test A`).join("\n") + "\n");
+// Never-seen names: dns.sh writes one file per resolver and round (names nobody asked before).
 console.log(`listes et requêtes prêtes dans ${dir}`);
