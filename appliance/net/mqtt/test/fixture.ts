@@ -1,4 +1,7 @@
 /** Test fixture: the real app on a fresh database, the real MQTT service on a free loopback port, enrolled kiosks. */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { setupApp, Client } from "../../../test/harness";
 import { MqttService } from "../daemon";
 import type { Enrolled } from "../enrolment";
@@ -11,14 +14,27 @@ export interface MqttFixture {
   stop(): Promise<void>;
 }
 
-/** A room, an MQTT service on 127.0.0.1:<free port>, ready to enrol kiosks. */
-export async function mqttFixture(): Promise<MqttFixture> {
+/**
+ * A room, an MQTT service on 127.0.0.1:<free port>, ready to enrol kiosks. `tls`: the appliance has a certificate
+ * (self-signed for 127.0.0.1, made by openssl; its path is returned for clients to trust), so the broker speaks TLS.
+ */
+export async function mqttFixture(opts: { tls?: boolean } = {}): Promise<MqttFixture & { cert: string | null }> {
   const app = await setupApp();
+  let cert: string | null = null;
+  if (opts.tls) {
+    const dir = mkdtempSync(join(tmpdir(), "guichet-mqtt-tls-"));
+    cert = join(dir, "cert.pem");
+    const key = join(dir, "key.pem");
+    const gen = Bun.spawnSync(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert], { stderr: "pipe" });
+    if (gen.exitCode !== 0) throw new Error("openssl : " + gen.stderr.toString());
+    app.deps.config.tlsCert = cert;
+    app.deps.config.tlsKey = key;
+  }
   const room = await app.owner.post("/api/epn/rooms", { name: "Salle multimédia" });
   if (room.status !== 200) throw new Error("room: " + JSON.stringify(room.body));
   const svc = new MqttService(app.deps, 0, "127.0.0.1");
   await svc.start();
-  return { app, svc, port: svc.boundPort, roomId: room.body.id, stop: () => svc.stop() };
+  return { app, svc, port: svc.boundPort, roomId: room.body.id, stop: () => svc.stop(), cert };
 }
 
 /** Creates an enrolment token through the admin API. */

@@ -5,9 +5,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ApplianceProcess, HttpClient } from "../../../../scripts/test/appliance-process";
-import { guestCode, prepareEpn, randomPort, startAgent, startApplianceWithBroker, waitFor, type AgentProcess } from "./processes";
+import { CHROMIUM_ARGS, guestCode, prepareEpn, randomPort, startAgent, startApplianceWithBroker, waitFor, type AgentProcess } from "./processes";
 
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const SHOTS = process.env.GUICHET_SCREENSHOTS ?? join(tmpdir(), "guichet-kiosk-shots");
 
 let dir: string;

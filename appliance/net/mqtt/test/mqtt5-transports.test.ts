@@ -1,32 +1,18 @@
 // MQTT 5 over the other transports: WebSocket on the HTTP port (/mqtt) and TLS (mqtts) share the same front end.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import mqtt from "mqtt";
 import { topic } from "../../../../agent/protocol";
-import { setupApp } from "../../../test/harness";
-import { MqttService } from "../daemon";
-import { enrolKiosk, mosquitto, subscriber, until, type MqttFixture } from "./fixture";
+import { enrolKiosk, mqttFixture, mosquitto, subscriber, until, type MqttFixture } from "./fixture";
 
 let f: MqttFixture;
 let cert: string;
 let ws: string;
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), "guichet-mqtt5-"));
-  cert = join(dir, "cert.pem");
-  const key = join(dir, "key.pem");
-  const gen = Bun.spawnSync(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert], { stderr: "pipe" });
-  expect(gen.exitCode).toBe(0);
-  const app = await setupApp();
-  app.deps.config.tlsCert = cert;
-  app.deps.config.tlsKey = key;
-  const room = await app.owner.post("/api/epn/rooms", { name: "Salle" });
-  const svc = new MqttService(app.deps, 0, "127.0.0.1");
-  await svc.start();
-  f = { app, svc, port: svc.boundPort, roomId: room.body.id, stop: () => svc.stop() };
-  app.app.listen({ hostname: "127.0.0.1", port: 0 });
-  ws = `ws://127.0.0.1:${app.app.server!.port}/mqtt`;
+  const fx = await mqttFixture({ tls: true });
+  f = fx;
+  cert = fx.cert!;
+  f.app.app.listen({ hostname: "127.0.0.1", port: 0 });
+  ws = `ws://127.0.0.1:${f.app.app.server!.port}/mqtt`;
 });
 afterAll(async () => {
   await f.stop();

@@ -112,3 +112,6 @@ export async function waitFor<T>(fn: () => Promise<T> | T, ms: number, what: str
   }
   throw new Error(`délai dépassé : ${what}${last ? ` (${String(last)})` : ""}`);
 }
+
+/** Debian's Chromium headless as root, without the background connections this closed network refuses (FACTS.md). */
+export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];

@@ -1,28 +1,14 @@
 // With the appliance's certificate configured, the kiosks' MQTT link is TLS (mqtts) on the same port.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { topic } from "../../../../agent/protocol";
-import { setupApp } from "../../../test/harness";
-import { MqttService } from "../daemon";
-import { enrolKiosk, mosquitto, until, type MqttFixture } from "./fixture";
+import { enrolKiosk, mqttFixture, mosquitto, until, type MqttFixture } from "./fixture";
 
 let f: MqttFixture;
 let cert: string;
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), "guichet-mqtt-tls-"));
-  cert = join(dir, "cert.pem");
-  const key = join(dir, "key.pem");
-  const gen = Bun.spawnSync(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert], { stderr: "pipe" });
-  expect(gen.exitCode).toBe(0);
-  const app = await setupApp();
-  app.deps.config.tlsCert = cert;
-  app.deps.config.tlsKey = key;
-  const room = await app.owner.post("/api/epn/rooms", { name: "Salle" });
-  const svc = new MqttService(app.deps, 0, "127.0.0.1");
-  await svc.start();
-  f = { app, svc, port: svc.boundPort, roomId: room.body.id, stop: () => svc.stop() };
+  const fx = await mqttFixture({ tls: true });
+  f = fx;
+  cert = fx.cert!;
 });
 afterAll(() => f.stop());
 
