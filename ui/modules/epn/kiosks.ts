@@ -13,34 +13,11 @@ import { ErrorBanner, attempt } from "../../components/toast";
 import { EnrolmentPanel } from "./kiosk-enrolment";
 import { InventoryDialog } from "./kiosk-inventory";
 import type { Room } from "./shared";
+import type { AgentRow } from "../../../appliance/net/mqtt/agents";
 import "./kiosk-style";
 
-/** One row of GET /api/mqtt/workstations. */
-export interface AgentRow {
-  id: string;
-  name: string;
-  roomId: string;
-  roomName: string;
-  enrolled: boolean;
-  connected: boolean;
-  lastSeenAt: string | null;
-  ip: string | null;
-  mac: string | null;
-  agentVersion: string | null;
-  inventory: {
-    collectedAt: string;
-    agent: string | null;
-    os: string | null;
-    arch: string | null;
-    manufacturer: string | null;
-    model: string | null;
-    cpu: string | null;
-    memoryMb: number | null;
-    softwareCount: number;
-    vm: string | null;
-    lastChangeAt: string | null;
-  } | null;
-}
+/** One row of GET /api/mqtt/workstations: the server's own type (a type-only import, nothing bundled). */
+export type { AgentRow } from "../../../appliance/net/mqtt/agents";
 
 /** "Dell Inc. OptiPlex 3080" / "i5-10500T" / "16 Gio", one per line. */
 function hardware(i: NonNullable<AgentRow["inventory"]>) {
